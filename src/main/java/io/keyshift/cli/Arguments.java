@@ -1,0 +1,125 @@
+package io.keyshift.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses the command line. Our own options are read here; {@code --spring.*}, {@code --keyshift.*}
+ * and {@code --logging.*} settings pass through to Spring Boot untouched.
+ */
+public final class Arguments {
+
+	public static final String USAGE = """
+			Usage: keyshift migrate --input DIR [--dry-run] [--report-dir DIR]
+			                        [--revoke-legacy-keys] [--delivery-key-file FILE]
+			       keyshift --help
+
+			Migrates legacy user API keys to account-scoped personal access tokens (PATs).
+
+			  --input DIR              the export: accounts.csv, legacy_api_keys.csv,
+			                           account_memberships.csv, optional api_key_usage.csv
+			  --dry-run                decide and report only: no token minted, nothing written
+			                           to the product's tables, no delivery key needed
+			  --report-dir DIR         where report.csv, rejects.csv, summary.json and
+			                           summary.html go (default: reports/run-<input digest>,
+			                           or reports/dry-run-<time> for a dry run)
+			  --revoke-legacy-keys     revoke each migrated legacy key in the same run
+			  --delivery-key-file FILE 32 random bytes, base64 (openssl rand -base64 32 > FILE):
+			                           new tokens are kept encrypted under it until delivered.
+			                           Required for a real run (or KEYSHIFT_DELIVERY_KEY_FILE).
+
+			Database: Spring Boot's settings (SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME,
+			SPRING_DATASOURCE_PASSWORD, or --spring.datasource.url=...). With none, an embedded
+			H2 database under ./data is used.
+
+			Exit codes: 0 completed (or already completed: nothing to do)
+			            1 failed or stopped: rerun the same command to resume
+			            2 bad usage or unusable input: nothing was written
+			""";
+
+	/** What the command line asks for. */
+	public sealed interface Parsed permits Help, Migrate {
+	}
+
+	public record Help() implements Parsed {
+	}
+
+	public record Migrate(MigrateCommand command, List<String> springArgs) implements Parsed {
+	}
+
+	private Arguments() {
+	}
+
+	public static Parsed parse(String[] args, String deliveryKeyFromEnvironment) {
+		List<String> passThrough = new ArrayList<>();
+		List<String> own = new ArrayList<>();
+		for (String arg : args) {
+			if (arg.startsWith("--spring.") || arg.startsWith("--keyshift.") || arg.startsWith("--logging.")) {
+				passThrough.add(arg);
+			}
+			else {
+				own.add(arg);
+			}
+		}
+		if (own.contains("--help") || own.contains("-h") || own.contains("help")) {
+			return new Help();
+		}
+		if (own.isEmpty()) {
+			throw new UsageException("no command given");
+		}
+		String command = own.get(0);
+		if (!command.equals("migrate")) {
+			throw new UsageException("unknown command '" + command + "'");
+		}
+		Path input = null;
+		Path reportDir = null;
+		Path deliveryKey = null;
+		boolean dryRun = false;
+		boolean revoke = false;
+		for (int i = 1; i < own.size(); i++) {
+			String arg = own.get(i);
+			String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+			switch (name) {
+				case "--dry-run" -> dryRun = flag(arg);
+				case "--revoke-legacy-keys" -> revoke = flag(arg);
+				case "--input", "--report-dir", "--delivery-key-file" -> {
+					String value;
+					if (arg.contains("=")) {
+						value = arg.substring(arg.indexOf('=') + 1);
+					}
+					else if (i + 1 < own.size() && !own.get(i + 1).startsWith("--")) {
+						value = own.get(++i);
+					}
+					else {
+						throw new UsageException(name + " needs a value");
+					}
+					if (value.isBlank()) {
+						throw new UsageException(name + " needs a value");
+					}
+					Path path = Path.of(value);
+					switch (name) {
+						case "--input" -> input = path;
+						case "--report-dir" -> reportDir = path;
+						default -> deliveryKey = path;
+					}
+				}
+				default -> throw new UsageException("unknown option '" + arg + "'");
+			}
+		}
+		if (input == null) {
+			throw new UsageException("migrate needs --input DIR");
+		}
+		if (deliveryKey == null && deliveryKeyFromEnvironment != null && !deliveryKeyFromEnvironment.isBlank()) {
+			deliveryKey = Path.of(deliveryKeyFromEnvironment);
+		}
+		return new Migrate(new MigrateCommand(input, dryRun, reportDir, revoke, deliveryKey), passThrough);
+	}
+
+	private static boolean flag(String arg) {
+		if (arg.contains("=")) {
+			throw new UsageException(arg.substring(0, arg.indexOf('=')) + " takes no value");
+		}
+		return true;
+	}
+}

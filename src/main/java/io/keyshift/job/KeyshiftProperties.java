@@ -1,0 +1,22 @@
+package io.keyshift.job;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The product's own settings ({@code keyshift.*}).
+ *
+ * @param chunkSize users per transaction in the migrate step
+ * @param progressInterval how often a long step prints its progress
+ * @param automationClients fragments of client names (lower case) that mark a caller as automation,
+ * for the SERVICE_TOKEN_RECOMMENDED note
+ */
+@ConfigurationProperties("keyshift")
+public record KeyshiftProperties(@DefaultValue("500") int chunkSize, @DefaultValue("10s") Duration progressInterval,
+		@DefaultValue({ "terraform", "airflow", "github-actions", "gitlab-runner", "jenkins", "circleci", "buildkite",
+				"python-requests", "python-urllib", "aiohttp", "httpx", "curl", "wget", "go-http-client", "okhttp",
+				"apache-httpclient", "java-http-client", "axios", "node-fetch", "undici", "postman" }) List<String> automationClients) {
+}

@@ -1,0 +1,172 @@
+package io.keyshift.job;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+import io.keyshift.migration.Advice;
+import io.keyshift.migration.Decider;
+import io.keyshift.migration.UserCase;
+import io.keyshift.report.ReportWriter;
+import io.keyshift.store.MigratedUser;
+import io.keyshift.store.MigrationStore;
+import io.keyshift.store.ReportStore;
+import io.keyshift.store.StagingStore;
+import io.keyshift.store.UserCaseSource;
+import io.keyshift.token.DeliveryCipher;
+import io.keyshift.token.DeliveryKey;
+import io.keyshift.token.TokenMinter;
+
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The migration job, wired: load the export, record its keys, migrate user by user in chunks, write
+ * the report. Only wiring lives here; the rules are in {@code migration}, the SQL in {@code store}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(KeyshiftProperties.class)
+public class MigrationJobConfiguration {
+
+	public static final String JOB_NAME = "keyshift-migration";
+
+	private static final String RUN_ID = "#{stepExecution.jobExecution.jobInstance.instanceId}";
+
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	@Bean
+	Job migrationJob(JobRepository jobRepository, Step loadStep, Step registerKeysStep, Step migrateStep,
+			Step reportStep) {
+		return new JobBuilder(JOB_NAME, jobRepository).start(loadStep)
+			.next(registerKeysStep)
+			.next(migrateStep)
+			.next(reportStep)
+			.build();
+	}
+
+	@Bean
+	Step loadStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			LoadTasklet loadTasklet) {
+		return new StepBuilder("load", jobRepository).tasklet(loadTasklet, transactionManager).build();
+	}
+
+	@Bean
+	@StepScope
+	LoadTasklet loadTasklet(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+			@Value("#{jobParameters['" + RunParameters.INPUT + "']}") String input, @Value(RUN_ID) long runId) {
+		// each batch of staged rows commits on its own, outside the step's transaction
+		TransactionTemplate eachBatch = new TransactionTemplate(transactionManager);
+		eachBatch.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		return new LoadTasklet(Path.of(input), new StagingStore(jdbc, eachBatch, runId));
+	}
+
+	@Bean
+	Step registerKeysStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			RegisterKeysTasklet registerKeysTasklet) {
+		return new StepBuilder("register-keys", jobRepository).tasklet(registerKeysTasklet, transactionManager)
+			.build();
+	}
+
+	@Bean
+	@StepScope
+	RegisterKeysTasklet registerKeysTasklet(MigrationStore store, @Value(RUN_ID) long runId,
+			@Value("#{jobParameters['" + RunParameters.DRY_RUN + "']}") String dryRun) {
+		return new RegisterKeysTasklet(store, runId, Boolean.parseBoolean(dryRun));
+	}
+
+	@Bean
+	Step migrateStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			KeyshiftProperties properties, UserCaseReader userCaseReader, MigrateProcessor migrateProcessor,
+			MigrateWriter migrateWriter) {
+		return new StepBuilder("migrate", jobRepository)
+			.<UserCase, MigratedUser>chunk(properties.chunkSize())
+			.transactionManager(transactionManager)
+			.reader(userCaseReader)
+			.processor(migrateProcessor)
+			.writer(migrateWriter)
+			.build();
+	}
+
+	@Bean
+	@StepScope
+	UserCaseSource userCaseSource(JdbcTemplate jdbc, @Value(RUN_ID) long runId) {
+		return new UserCaseSource(jdbc, runId);
+	}
+
+	@Bean
+	@StepScope
+	UserCaseReader userCaseReader(UserCaseSource userCaseSource, KeyshiftProperties properties) {
+		return new UserCaseReader(userCaseSource, properties.chunkSize());
+	}
+
+	@Bean
+	@StepScope
+	MigrateProcessor migrateProcessor(KeyshiftProperties properties,
+			@Value("#{jobParameters['" + RunParameters.DRY_RUN + "']}") String dryRun,
+			@Value("#{jobParameters['" + RunParameters.REVOKE_LEGACY_KEYS + "']}") String revoke,
+			@Value("#{jobParameters['" + RunParameters.DELIVERY_KEY_FILE + "']}") String deliveryKeyFile) {
+		boolean rehearsal = Boolean.parseBoolean(dryRun);
+		Decider decider = new Decider(rehearsal, Boolean.parseBoolean(revoke));
+		Advice advice = new Advice(properties.automationClients());
+		if (rehearsal) {
+			return new MigrateProcessor(decider, advice, null, null);
+		}
+		SecureRandom random = new SecureRandom();
+		DeliveryCipher cipher = new DeliveryCipher(DeliveryKey.load(Path.of(deliveryKeyFile)), random);
+		return new MigrateProcessor(decider, advice, new TokenMinter(random), cipher);
+	}
+
+	@Bean
+	@StepScope
+	MigrateWriter migrateWriter(MigrationStore store, UserCaseSource userCaseSource, JdbcTemplate jdbc,
+			KeyshiftProperties properties, Clock clock, @Value(RUN_ID) long runId,
+			@Value("#{jobParameters['" + RunParameters.DRY_RUN + "']}") String dryRun) {
+		long decidedBefore = jdbc.queryForObject(
+				"select count(distinct user_id) from migration_decision where run_id = ?", Long.class, runId);
+		Progress progress = new Progress("migrate: users", userCaseSource.countUsers(), decidedBefore,
+				properties.progressInterval());
+		return new MigrateWriter(store, runId, Boolean.parseBoolean(dryRun), clock, progress);
+	}
+
+	@Bean
+	MigrationStore migrationStore(JdbcTemplate jdbc) {
+		return new MigrationStore(jdbc);
+	}
+
+	@Bean
+	ReportStore reportStore(JdbcTemplate jdbc) {
+		return new ReportStore(jdbc);
+	}
+
+	@Bean
+	Step reportStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			ReportTasklet reportTasklet) {
+		return new StepBuilder("report", jobRepository).tasklet(reportTasklet, transactionManager).build();
+	}
+
+	@Bean
+	@StepScope
+	ReportTasklet reportTasklet(ReportStore store, Clock clock, @Value(RUN_ID) long runId,
+			@Value("#{jobParameters['" + RunParameters.INPUT + "']}") String input,
+			@Value("#{jobParameters['" + RunParameters.REPORT_DIR + "']}") String reportDir,
+			@Value("#{jobParameters['" + RunParameters.DRY_RUN + "']}") String dryRun,
+			@Value("#{jobParameters['" + RunParameters.REVOKE_LEGACY_KEYS + "']}") String revoke) {
+		return new ReportTasklet(store, new ReportWriter(Path.of(reportDir)), runId, Boolean.parseBoolean(dryRun),
+				Boolean.parseBoolean(revoke), input, clock);
+	}
+}

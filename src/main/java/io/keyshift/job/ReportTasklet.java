@@ -1,0 +1,62 @@
+package io.keyshift.job;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import io.keyshift.report.ReportWriter;
+import io.keyshift.report.RunSummary;
+import io.keyshift.store.ReportStore;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * Writes the report directory from what the database holds, then drops the run's staging rows (and,
+ * for a dry run, its decisions: a rehearsal leaves only its report behind).
+ */
+public class ReportTasklet implements Tasklet {
+
+	private static final Logger log = LoggerFactory.getLogger(ReportTasklet.class);
+
+	private final ReportStore store;
+
+	private final ReportWriter writer;
+
+	private final long runId;
+
+	private final boolean dryRun;
+
+	private final boolean revoke;
+
+	private final String input;
+
+	private final Clock clock;
+
+	public ReportTasklet(ReportStore store, ReportWriter writer, long runId, boolean dryRun, boolean revoke,
+			String input, Clock clock) {
+		this.store = store;
+		this.writer = writer;
+		this.runId = runId;
+		this.dryRun = dryRun;
+		this.revoke = revoke;
+		this.input = input;
+		this.clock = clock;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		writer.writeReport(row -> store.forEachDecision(runId, row::accept));
+		writer.writeRejects(row -> store.forEachReject(runId, row::accept));
+		RunSummary summary = store.summary(runId, dryRun, revoke, input, Instant.now(clock));
+		writer.writeSummary(summary);
+		store.dropStaging(runId, dryRun);
+		chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext()
+			.putString("report.dir", writer.directory().toString());
+		log.info("report: {}", writer.directory());
+		return RepeatStatus.FINISHED;
+	}
+}

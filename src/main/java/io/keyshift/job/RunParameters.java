@@ -1,0 +1,27 @@
+package io.keyshift.job;
+
+/**
+ * The job parameters of a migration run. The identifying ones (input, its digest, dry run, revoke)
+ * make the run: the same command on the same files is the same run, resumed or already done. The
+ * report directory and delivery key file may change between attempts.
+ */
+public final class RunParameters {
+
+	public static final String INPUT = "input";
+
+	public static final String INPUT_DIGEST = "input.digest";
+
+	public static final String DRY_RUN = "dry.run";
+
+	public static final String REVOKE_LEGACY_KEYS = "revoke.legacy.keys";
+
+	/** Dry runs are rehearsals: each one is a new run, so this identifying parameter tells them apart. */
+	public static final String REHEARSAL = "rehearsal";
+
+	public static final String REPORT_DIR = "report.dir";
+
+	public static final String DELIVERY_KEY_FILE = "delivery.key.file";
+
+	private RunParameters() {
+	}
+}

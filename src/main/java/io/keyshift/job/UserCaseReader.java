@@ -1,0 +1,69 @@
+package io.keyshift.job;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import io.keyshift.migration.UserCase;
+import io.keyshift.store.UserCaseSource;
+
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+
+/**
+ * Reads the users of a run in user id order, a page at a time (keyset paging: no offset, no open
+ * cursor). Its position is the last user id handed out, saved with each chunk's commit, so a
+ * restart resumes after the last committed user.
+ */
+public class UserCaseReader implements ItemStreamReader<UserCase> {
+
+	static final String LAST_USER_ID = "users.last.user.id";
+
+	private final UserCaseSource source;
+
+	private final int pageSize;
+
+	private final long maxUserId;
+
+	private final Deque<UserCase> page = new ArrayDeque<>();
+
+	private long lastUserId;
+
+	private boolean exhausted;
+
+	public UserCaseReader(UserCaseSource source, int pageSize) {
+		this(source, pageSize, Long.MAX_VALUE);
+	}
+
+	public UserCaseReader(UserCaseSource source, int pageSize, long maxUserId) {
+		this.source = source;
+		this.pageSize = pageSize;
+		this.maxUserId = maxUserId;
+	}
+
+	@Override
+	public void open(ExecutionContext context) {
+		lastUserId = context.containsKey(LAST_USER_ID) ? context.getLong(LAST_USER_ID) : 0L;
+		page.clear();
+		exhausted = false;
+	}
+
+	@Override
+	public UserCase read() {
+		if (page.isEmpty() && !exhausted) {
+			long after = page.isEmpty() ? lastUserId : page.peekLast().userId();
+			var next = source.page(after, maxUserId, pageSize);
+			page.addAll(next);
+			exhausted = next.size() < pageSize;
+		}
+		UserCase user = page.poll();
+		if (user != null) {
+			lastUserId = user.userId();
+		}
+		return user;
+	}
+
+	@Override
+	public void update(ExecutionContext context) {
+		context.putLong(LAST_USER_ID, lastUserId);
+	}
+}

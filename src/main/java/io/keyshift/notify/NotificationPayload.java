@@ -1,0 +1,60 @@
+package io.keyshift.notify;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * What a notification says, before it is sealed: for TOKENS_ISSUED one entry per new PAT, with the
+ * token value shown once; for NO_TOKEN_ISSUED the reason per account; and where the old key was
+ * used. The message text around it (the migration steps) is rendered at delivery. {@code toString()}
+ * never shows a token value.
+ */
+public record NotificationPayload(String kind, long userId, String email, List<TokenEntry> tokens,
+		List<SkippedEntry> skipped, List<UsageEntry> usage) {
+
+	private static final ObjectMapper JSON = new ObjectMapper();
+
+	/** A new PAT: the account, its name, hint and permissions, and the value, shown once. */
+	public record TokenEntry(long accountId, String accountName, String name, String hint, String permissions,
+			String token) {
+
+		@Override
+		public String toString() {
+			return "TokenEntry[accountId=" + accountId + ", name=" + name + ", hint=" + hint + ", token=[redacted]]";
+		}
+	}
+
+	/** An account for which no token could be issued, and why. */
+	public record SkippedEntry(Long accountId, String accountName, String reason) {
+	}
+
+	/** Where the legacy key was used: the seed's first migration step, done for the user. */
+	public record UsageEntry(String endpoint, String client, String lastCalledAt, long calls) {
+	}
+
+	public byte[] toJson() {
+		try {
+			return JSON.writeValueAsBytes(this);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("notification payload cannot be written", ex);
+		}
+	}
+
+	public static NotificationPayload fromJson(byte[] json) {
+		try {
+			return JSON.readValue(json, NotificationPayload.class);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("notification payload cannot be read", ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "NotificationPayload[kind=" + kind + ", userId=" + userId + ", tokens=" + tokens + "]";
+	}
+}

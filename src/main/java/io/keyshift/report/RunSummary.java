@@ -1,0 +1,75 @@
+package io.keyshift.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The figures of one run, read back from the database after the run: what {@code summary.json} and
+ * {@code summary.html} show. Holds no secret.
+ *
+ * @param runId the run (job instance id)
+ * @param dryRun whether the run was a rehearsal
+ * @param revokeLegacyKeys whether migrated keys were revoked
+ * @param input the input directory as given
+ * @param startedAt when the run first started
+ * @param finishedAt when it finished
+ * @param inputFiles rows read, rejected and deduplicated per input file
+ * @param usersWithLegacyKey users in scope (a valid legacy key)
+ * @param usersWithoutLegacyKey users with memberships but no legacy key (out of scope, counted only)
+ * @param outcomes report rows per outcome and reason (reason null for CREATED and the like)
+ * @param plans report rows per account plan and outcome (plan "none" for user-level rows, "unknown" for unknown accounts)
+ * @param tokensMinted PATs created by this run (0 in a dry run; would-be tokens show as WOULD_CREATE outcomes)
+ * @param keysMigrated legacy keys this run moved to MIGRATED
+ * @param keysRevoked legacy keys this run moved to REVOKED
+ * @param notifications notifications queued (or, in a dry run, that would be) per kind
+ * @param topAccounts accounts with the most tokens created (or would-be) in this run, most first, at most 10
+ * @param rejects rejected input rows per file and reason category, most first
+ */
+public record RunSummary(long runId, boolean dryRun, boolean revokeLegacyKeys, String input, Instant startedAt,
+		Instant finishedAt, List<FileCount> inputFiles, long usersWithLegacyKey, long usersWithoutLegacyKey,
+		List<OutcomeCount> outcomes, List<PlanCount> plans, long tokensMinted, long keysMigrated, long keysRevoked,
+		List<KindCount> notifications, List<AccountCount> topAccounts, List<RejectCount> rejects) {
+
+	public record FileCount(String file, long rowsRead, long rowsRejected, long rowsDeduplicated) {
+	}
+
+	public record OutcomeCount(String outcome, String reason, long rows) {
+	}
+
+	public record PlanCount(String plan, String outcome, long rows) {
+	}
+
+	public record KindCount(String kind, long count) {
+	}
+
+	public record AccountCount(long accountId, String accountName, String plan, long tokens) {
+	}
+
+	public record RejectCount(String file, String category, long rows) {
+	}
+
+	public Duration duration() {
+		return Duration.between(startedAt, finishedAt);
+	}
+
+	public long rowsRead() {
+		return inputFiles.stream().mapToLong(FileCount::rowsRead).sum();
+	}
+
+	public long rowsRejected() {
+		return inputFiles.stream().mapToLong(FileCount::rowsRejected).sum();
+	}
+
+	/** Input rows per second over the whole run; 0 for a run too short to measure. */
+	public double rowsPerSecond() {
+		double seconds = duration().toMillis() / 1000.0;
+		return seconds <= 0 ? 0 : rowsRead() / seconds;
+	}
+
+	/** Users decided per second over the whole run; 0 for a run too short to measure. */
+	public double usersPerSecond() {
+		double seconds = duration().toMillis() / 1000.0;
+		return seconds <= 0 ? 0 : usersWithLegacyKey / seconds;
+	}
+}

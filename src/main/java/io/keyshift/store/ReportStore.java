@@ -1,0 +1,131 @@
+package io.keyshift.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.keyshift.report.RunSummary;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Reads back what a run decided and rejected, and its figures: the report is built from the
+ * database, so it covers the whole run whatever happened to the process that ran it.
+ */
+public class ReportStore {
+
+	private final JdbcTemplate jdbc;
+
+	public ReportStore(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** A report row: the columns of {@code report.csv}, in order. */
+	public interface RowConsumer {
+
+		void accept(String[] row);
+	}
+
+	public void forEachDecision(long runId, RowConsumer consumer) {
+		jdbc.query("""
+				select user_id, email, account_id, account_name, outcome, reason, token_id, token_hint, permissions,
+				       notes
+				from migration_decision where run_id = ? order by user_id, seq""", rs -> {
+			consumer.accept(new String[] { rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+					rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+					rs.getString(10) });
+		}, runId);
+	}
+
+	/** A rejects row: file, line, reason, record. */
+	public void forEachReject(long runId, RowConsumer consumer) {
+		jdbc.query("select file, line, reason, record from input_reject where run_id = ? order by file, line",
+				rs -> {
+					consumer.accept(new String[] { rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4) });
+				}, runId);
+	}
+
+	public RunSummary summary(long runId, boolean dryRun, boolean revoke, String input, Instant finishedAt) {
+		Instant startedAt = jdbc.query("""
+				select min(start_time) from batch_job_execution where job_instance_id = ?""", rs -> {
+			rs.next();
+			java.sql.Timestamp ts = rs.getTimestamp(1);
+			return ts == null ? finishedAt : ts.toLocalDateTime().atZone(ZoneId.systemDefault()).toInstant();
+		}, runId);
+		List<RunSummary.FileCount> files = jdbc.query("""
+				select f.file, f.rows_read, f.rows_deduplicated,
+				       (select count(*) from input_reject r where r.run_id = f.run_id and r.file = f.file)
+				from input_file f where f.run_id = ? order by f.file""",
+				(rs, i) -> new RunSummary.FileCount(rs.getString(1), rs.getLong(2), rs.getLong(4), rs.getLong(3)),
+				runId);
+		long users = count("select coalesce(max(users_in_scope), 0) from run_record where run_id = ?", runId);
+		long outOfScope = count("select coalesce(max(users_out_of_scope), 0) from run_record where run_id = ?",
+				runId);
+		List<RunSummary.OutcomeCount> outcomes = jdbc.query("""
+				select outcome, reason, count(*) from migration_decision where run_id = ?
+				group by outcome, reason order by outcome, reason""",
+				(rs, i) -> new RunSummary.OutcomeCount(rs.getString(1), rs.getString(2), rs.getLong(3)), runId);
+		List<RunSummary.PlanCount> plans = jdbc.query("""
+				select case when account_id is null then 'none' when plan is null then 'unknown' else plan end p,
+				       outcome, count(*)
+				from migration_decision where run_id = ?
+				group by case when account_id is null then 'none' when plan is null then 'unknown' else plan end,
+				         outcome
+				order by 1, 2""", (rs, i) -> new RunSummary.PlanCount(rs.getString(1), rs.getString(2), rs.getLong(3)),
+				runId);
+		long minted = count("select count(*) from migration_decision where run_id = ? and outcome = 'CREATED'", runId);
+		long migrated = count("""
+				select count(*) from migration_decision
+				where run_id = ? and seq = 0 and key_changed and key_status = 'MIGRATED'""", runId);
+		long revoked = count("""
+				select count(*) from migration_decision
+				where run_id = ? and seq = 0 and key_changed and key_status = 'REVOKED'""", runId);
+		List<RunSummary.KindCount> notifications = jdbc.query("""
+				select notification, count(*) from migration_decision
+				where run_id = ? and seq = 0 and notification is not null
+				group by notification order by notification""",
+				(rs, i) -> new RunSummary.KindCount(rs.getString(1), rs.getLong(2)), runId);
+		List<RunSummary.AccountCount> top = jdbc.query("""
+				select account_id, account_name, plan, count(*) n from migration_decision
+				where run_id = ? and outcome in ('CREATED', 'WOULD_CREATE')
+				group by account_id, account_name, plan
+				order by n desc, account_id
+				fetch first 10 rows only""",
+				(rs, i) -> new RunSummary.AccountCount(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)),
+				runId);
+		List<RunSummary.RejectCount> rejects = jdbc.query("""
+				select file, category, count(*) n from input_reject where run_id = ?
+				group by file, category order by n desc, file, category""",
+				(rs, i) -> new RunSummary.RejectCount(rs.getString(1), rs.getString(2), rs.getLong(3)), runId);
+		return new RunSummary(runId, dryRun, revoke, input, startedAt, finishedAt, files, users, outOfScope,
+				outcomes, plans, minted, migrated, revoked, notifications, top, rejects);
+	}
+
+	private long count(String sql, long runId) {
+		Long n = jdbc.queryForObject(sql, Long.class, runId);
+		return n == null ? 0 : n;
+	}
+
+	/** Deletes a finished run's staging rows; decisions and rejects stay for the record. */
+	public void dropStaging(long runId, boolean dropDecisions) {
+		List<String> tables = new ArrayList<>(
+				List.of("stg_account", "stg_legacy_key", "stg_membership", "stg_usage", "stg_user"));
+		if (dropDecisions) {
+			tables.add("migration_decision");
+			tables.add("input_reject");
+			tables.add("input_file");
+			tables.add("run_record");
+		}
+		for (String table : tables) {
+			jdbc.update("delete from " + table + " where run_id = ?", runId);
+		}
+	}
+
+	static Instant instant(ResultSet rs, int column) throws SQLException {
+		java.sql.Timestamp ts = rs.getTimestamp(column);
+		return ts == null ? null : ts.toInstant();
+	}
+}

@@ -1,0 +1,252 @@
+package io.keyshift.store;
+
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.keyshift.input.AccountRow;
+import io.keyshift.input.InputFile;
+import io.keyshift.input.LegacyKeyRow;
+import io.keyshift.input.MaskedRecord;
+import io.keyshift.input.MembershipRow;
+import io.keyshift.input.Reject;
+import io.keyshift.input.StagingSink;
+import io.keyshift.input.UsageRow;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Writes a checked export into the staging tables of one run, in batches, each batch in its own
+ * transaction (a half-loaded run is cleared and loaded again). {@link #finish()} then applies the
+ * rules that need the whole file: repeated ids reject every row carrying them, usage of an unknown
+ * key is rejected, and the per-user facts are built set-wise.
+ */
+public class StagingStore implements StagingSink {
+
+	private static final int BATCH = 2000;
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate tx;
+
+	private final long runId;
+
+	private final BatchInsert accounts;
+
+	private final BatchInsert keys;
+
+	private final BatchInsert memberships;
+
+	private final BatchInsert usage;
+
+	private final BatchInsert rejects;
+
+	private final List<BatchInsert> all;
+
+	public StagingStore(JdbcTemplate jdbc, TransactionTemplate tx, long runId) {
+		this.jdbc = jdbc;
+		this.tx = tx;
+		this.runId = runId;
+		this.accounts = new BatchInsert(jdbc, """
+				insert into stg_account (run_id, line, account_id, account_name, plan, state)
+				values (?, ?, ?, ?, ?, ?)""",
+				new int[] { Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR },
+				BATCH);
+		this.keys = new BatchInsert(jdbc, """
+				insert into stg_legacy_key (run_id, line, key_id, user_id, email, email_lower, fingerprint, hint,
+				    created_at, last_used_at)
+				values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+				new int[] { Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR,
+						Types.CHAR, Types.VARCHAR, Types.TIMESTAMP_WITH_TIMEZONE, Types.TIMESTAMP_WITH_TIMEZONE },
+				BATCH);
+		this.memberships = new BatchInsert(jdbc, """
+				insert into stg_membership (run_id, line, user_id, account_id, license_type, permission_set,
+				    project_id, rejected)
+				values (?, ?, ?, ?, ?, ?, ?, ?)""",
+				new int[] { Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR,
+						Types.BIGINT, Types.BOOLEAN },
+				BATCH);
+		this.usage = new BatchInsert(jdbc, """
+				insert into stg_usage (run_id, line, key_id, endpoint, client, last_called_at, calls)
+				values (?, ?, ?, ?, ?, ?, ?)""",
+				new int[] { Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR,
+						Types.TIMESTAMP_WITH_TIMEZONE, Types.BIGINT },
+				BATCH);
+		this.rejects = new BatchInsert(jdbc, """
+				insert into input_reject (run_id, file, line, category, reason, record)
+				values (?, ?, ?, ?, ?, ?)""",
+				new int[] { Types.BIGINT, Types.VARCHAR, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR },
+				BATCH);
+		this.all = List.of(accounts, keys, memberships, usage, rejects);
+	}
+
+	/** Removes whatever an interrupted load of this run left behind. */
+	public void clear() {
+		tx.executeWithoutResult(status -> {
+			for (String table : List.of("stg_account", "stg_legacy_key", "stg_membership", "stg_usage", "stg_user",
+					"input_file", "input_reject", "run_record")) {
+				jdbc.update("delete from " + table + " where run_id = ?", runId);
+			}
+		});
+	}
+
+	@Override
+	public void account(AccountRow row) {
+		add(accounts, runId, row.line(), row.accountId(), row.accountName(), row.plan().code(), row.state().code());
+	}
+
+	@Override
+	public void legacyKey(LegacyKeyRow row) {
+		add(keys, runId, row.line(), row.keyId(), row.userId(), row.email(), row.email().toLowerCase(Locale.ROOT),
+				row.fingerprint(), row.hint(), row.createdAt(), row.lastUsedAt());
+	}
+
+	@Override
+	public void membership(MembershipRow row) {
+		add(memberships, runId, row.line(), row.userId(), row.accountId(), row.license().code(),
+				row.permissionSet().code(), row.projectId(), false);
+	}
+
+	@Override
+	public void rejectedMembership(long line, long userId, long accountId) {
+		add(memberships, runId, line, userId, accountId, null, null, null, true);
+	}
+
+	@Override
+	public void usage(UsageRow row) {
+		add(usage, runId, row.line(), row.keyId(), row.endpoint(), row.client(), row.lastCalledAt(), row.calls());
+	}
+
+	@Override
+	public void reject(Reject reject) {
+		add(rejects, runId, reject.file(), reject.line(), reject.category(), reject.reason(), reject.record());
+	}
+
+	@Override
+	public void fileRead(InputFile file, long rowsRead, long rowsRejected) {
+		flushAll();
+		tx.executeWithoutResult(status -> jdbc.update(
+				"insert into input_file (run_id, file, rows_read, rows_deduplicated) values (?, ?, ?, 0)", runId,
+				file.fileName(), rowsRead));
+	}
+
+	private void add(BatchInsert table, Object... values) {
+		if (table.add(values)) {
+			tx.executeWithoutResult(status -> table.flush());
+		}
+	}
+
+	private void flushAll() {
+		tx.executeWithoutResult(status -> all.forEach(BatchInsert::flush));
+	}
+
+	/** Applies the whole-file rules and builds one row per user in scope. */
+	public void finish() {
+		flushAll();
+		tx.executeWithoutResult(status -> {
+			rejectRepeatedIds();
+			rejectUsageOfUnknownKeys();
+			buildUsers();
+			countDuplicateGrants();
+			recordScope();
+		});
+	}
+
+	private void rejectRepeatedIds() {
+		List<Reject> repeated = new ArrayList<>();
+		jdbc.query("""
+				select a.line, a.account_id, a.account_name, a.plan, a.state, r.n
+				from stg_account a
+				join (select account_id, count(*) n from stg_account where run_id = ? group by account_id
+				      having count(*) > 1) r on r.account_id = a.account_id
+				where a.run_id = ?""", rs -> {
+			repeated.add(new Reject(InputFile.ACCOUNTS.fileName(), rs.getLong(1), "repeated account_id",
+					"account_id " + rs.getLong(2) + " appears on " + rs.getLong(6) + " rows; all of them are rejected",
+					MaskedRecord.line(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5))));
+		}, runId, runId);
+		jdbc.query("""
+				select k.line, k.key_id, k.user_id, k.email, k.created_at, k.last_used_at, r.n
+				from stg_legacy_key k
+				join (select key_id, count(*) n from stg_legacy_key where run_id = ? group by key_id
+				      having count(*) > 1) r on r.key_id = k.key_id
+				where k.run_id = ?""", rs -> {
+			repeated.add(new Reject(InputFile.LEGACY_KEYS.fileName(), rs.getLong(1), "repeated key_id",
+					"key_id " + rs.getLong(2) + " appears on " + rs.getLong(7) + " rows; all of them are rejected",
+					MaskedRecord.line(rs.getString(2), rs.getString(3), rs.getString(4), "[redacted]",
+							Timestamps.text(rs, 5), Timestamps.text(rs, 6))));
+		}, runId, runId);
+		if (repeated.isEmpty()) {
+			return;
+		}
+		repeated.forEach(this::reject);
+		rejects.flush();
+		jdbc.update("""
+				delete from stg_account where run_id = ? and account_id in
+				    (select account_id from stg_account where run_id = ? group by account_id having count(*) > 1)""",
+				runId, runId);
+		jdbc.update("""
+				delete from stg_legacy_key where run_id = ? and key_id in
+				    (select key_id from stg_legacy_key where run_id = ? group by key_id having count(*) > 1)""",
+				runId, runId);
+	}
+
+	private void rejectUsageOfUnknownKeys() {
+		List<Reject> unknown = new ArrayList<>();
+		jdbc.query("""
+				select u.line, u.key_id, u.endpoint, u.client, u.last_called_at, u.calls from stg_usage u
+				where u.run_id = ? and not exists
+				    (select 1 from stg_legacy_key k where k.run_id = u.run_id and k.key_id = u.key_id)""", rs -> {
+			unknown.add(new Reject(InputFile.USAGE.fileName(), rs.getLong(1), "unknown key_id",
+					"key_id " + rs.getLong(2) + " is not a valid row of legacy_api_keys.csv",
+					MaskedRecord.line(rs.getString(2), rs.getString(3), rs.getString(4), Timestamps.text(rs, 5),
+							rs.getString(6))));
+		}, runId);
+		if (unknown.isEmpty()) {
+			return;
+		}
+		unknown.forEach(this::reject);
+		rejects.flush();
+		jdbc.update("""
+				delete from stg_usage u where u.run_id = ? and not exists
+				    (select 1 from stg_legacy_key k where k.run_id = u.run_id and k.key_id = u.key_id)""", runId);
+	}
+
+	private void buildUsers() {
+		jdbc.update("""
+				insert into stg_user (run_id, user_id, key_id, email, key_count, shared_email)
+				select k.run_id, k.user_id, k.key_id, k.email, f.n, false
+				from stg_legacy_key k
+				join (select user_id, min(key_id) first_key, count(*) n from stg_legacy_key where run_id = ?
+				      group by user_id) f on f.first_key = k.key_id
+				where k.run_id = ?""", runId, runId);
+		jdbc.update("""
+				update stg_user set shared_email = true
+				where run_id = ? and user_id in (
+				    select k.user_id from stg_legacy_key k
+				    join (select email_lower from stg_legacy_key where run_id = ? group by email_lower
+				          having count(distinct user_id) > 1) s on s.email_lower = k.email_lower
+				    where k.run_id = ?)""", runId, runId, runId);
+	}
+
+	private void recordScope() {
+		jdbc.update("""
+				insert into run_record (run_id, users_in_scope, users_out_of_scope)
+				values (?, (select count(*) from stg_user where run_id = ?),
+				        (select count(distinct m.user_id) from stg_membership m
+				         where m.run_id = ? and not exists
+				             (select 1 from stg_legacy_key k where k.run_id = m.run_id and k.user_id = m.user_id)))""",
+				runId, runId, runId);
+	}
+
+	private void countDuplicateGrants() {
+		Long duplicates = jdbc.queryForObject("""
+				select coalesce(sum(n - 1), 0) from (
+				    select count(*) n from stg_membership where run_id = ? and not rejected
+				    group by user_id, account_id, license_type, permission_set, project_id
+				    having count(*) > 1) d""", Long.class, runId);
+		jdbc.update("update input_file set rows_deduplicated = ? where run_id = ? and file = ?", duplicates, runId,
+				InputFile.MEMBERSHIPS.fileName());
+	}
+}

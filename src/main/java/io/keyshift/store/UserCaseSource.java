@@ -1,0 +1,172 @@
+package io.keyshift.store;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import io.keyshift.migration.Account;
+import io.keyshift.migration.AccountState;
+import io.keyshift.migration.ExistingToken;
+import io.keyshift.migration.Grant;
+import io.keyshift.migration.KeyUsage;
+import io.keyshift.migration.LegacyKeyStatus;
+import io.keyshift.migration.License;
+import io.keyshift.migration.Membership;
+import io.keyshift.migration.PermissionSet;
+import io.keyshift.migration.Permissions;
+import io.keyshift.migration.Plan;
+import io.keyshift.migration.UserCase;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Assembles the {@link UserCase}s of a run a page at a time, in user id order, with a fixed number
+ * of set-based queries per page (users, their grants, their existing tokens, their key usage): no
+ * query per user. A user this run already decided (a replayed page) is not read again.
+ */
+public class UserCaseSource {
+
+	private final JdbcTemplate jdbc;
+
+	private final long runId;
+
+	public UserCaseSource(JdbcTemplate jdbc, long runId) {
+		this.jdbc = jdbc;
+		this.runId = runId;
+	}
+
+	/** How many users this run has in scope. */
+	public long countUsers() {
+		return jdbc.queryForObject("select count(*) from stg_user where run_id = ?", Long.class, runId);
+	}
+
+	/** Up to {@code limit} undecided users with {@code afterUserId < user_id <= maxUserId}, in order. */
+	public List<UserCase> page(long afterUserId, long maxUserId, int limit) {
+		List<UserRow> users = new ArrayList<>(limit);
+		jdbc.query("""
+				select u.user_id, u.key_id, u.email, u.key_count, u.shared_email, k.status
+				from stg_user u
+				left join legacy_api_key k on k.key_id = u.key_id
+				where u.run_id = ? and u.user_id > ? and u.user_id <= ?
+				  and not exists (select 1 from migration_decision d where d.run_id = u.run_id and d.user_id = u.user_id)
+				order by u.user_id
+				fetch first ? rows only""", rs -> {
+			String status = rs.getString(6);
+			users.add(new UserRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getBoolean(5),
+					status == null ? null : LegacyKeyStatus.valueOf(status)));
+		}, runId, afterUserId, maxUserId, limit);
+		if (users.isEmpty()) {
+			return List.of();
+		}
+		long first = users.get(0).userId();
+		long last = users.get(users.size() - 1).userId();
+		Map<Long, TreeMap<Long, PairRows>> pairs = memberships(first, last);
+		Map<PairKey, ExistingToken> tokens = existingTokens(first, last);
+		Map<Long, List<KeyUsage>> usage = usage(first, last);
+		List<UserCase> cases = new ArrayList<>(users.size());
+		for (UserRow user : users) {
+			List<Membership> memberships = new ArrayList<>();
+			for (PairRows pair : pairs.getOrDefault(user.userId(), new TreeMap<>()).values()) {
+				memberships.add(new Membership(pair.accountId, pair.account, pair.rejected, pair.licenses,
+						new ArrayList<>(pair.grants), tokens.get(tokenKey(user.keyId(), pair.accountId))));
+			}
+			cases.add(new UserCase(user.userId(), user.keyId(), user.email(), user.keyCount(), user.sharedEmail(),
+					user.keyStatus(), memberships, usage.getOrDefault(user.keyId(), List.of())));
+		}
+		return cases;
+	}
+
+	private Map<Long, TreeMap<Long, PairRows>> memberships(long first, long last) {
+		Map<Long, TreeMap<Long, PairRows>> byUser = new HashMap<>();
+		jdbc.query("""
+				select m.user_id, m.account_id, m.rejected, m.license_type, m.permission_set, m.project_id,
+				       a.account_name, a.plan, a.state
+				from stg_membership m
+				left join stg_account a on a.run_id = m.run_id and a.account_id = m.account_id
+				where m.run_id = ? and m.user_id between ? and ?""", rs -> {
+			long accountId = rs.getLong(2);
+			PairRows pair = byUser.computeIfAbsent(rs.getLong(1), u -> new TreeMap<>())
+				.computeIfAbsent(accountId, a -> new PairRows(a));
+			if (pair.account == null && rs.getString(8) != null) {
+				pair.account = new Account(accountId, rs.getString(7), Plan.parse(rs.getString(8)),
+						AccountState.parse(rs.getString(9)));
+			}
+			if (rs.getBoolean(3)) {
+				pair.rejected = true;
+				return;
+			}
+			pair.licenses.add(License.parse(rs.getString(4)));
+			pair.grants.add(new Grant(PermissionSet.parse(rs.getString(5)), rs.getObject(6, Long.class)));
+		}, runId, first, last);
+		return byUser;
+	}
+
+	/** Tokens earlier runs made for these users, keyed by (legacy key, account). */
+	private Map<PairKey, ExistingToken> existingTokens(long first, long last) {
+		Map<PairKey, List<Grant>> grants = new HashMap<>();
+		Map<PairKey, Object[]> tokens = new HashMap<>();
+		jdbc.query("""
+				select t.legacy_key_id, t.account_id, t.id, t.token_hint, p.permission_set, p.project_id
+				from personal_access_token t
+				left join personal_access_token_permission p on p.token_id = t.id
+				where t.user_id between ? and ? and t.run_id <> ?""", rs -> {
+			PairKey key = tokenKey(rs.getLong(1), rs.getLong(2));
+			tokens.putIfAbsent(key, new Object[] { rs.getString(3), rs.getString(4) });
+			String set = rs.getString(5);
+			if (set != null) {
+				grants.computeIfAbsent(key, k -> new ArrayList<>())
+					.add(new Grant(PermissionSet.parse(set), rs.getObject(6, Long.class)));
+			}
+		}, first, last, runId);
+		Map<PairKey, ExistingToken> existing = new HashMap<>();
+		tokens.forEach((key, t) -> existing.put(key, new ExistingToken((String) t[0], (String) t[1],
+				Permissions.format(Permissions.inherit(grants.getOrDefault(key, List.of()))))));
+		return existing;
+	}
+
+	private Map<Long, List<KeyUsage>> usage(long first, long last) {
+		Map<Long, List<KeyUsage>> byKey = new HashMap<>();
+		jdbc.query("""
+				select s.key_id, s.endpoint, s.client, s.last_called_at, s.calls
+				from stg_usage s
+				join stg_user u on u.run_id = s.run_id and u.key_id = s.key_id
+				where s.run_id = ? and u.user_id between ? and ?
+				order by s.key_id, s.last_called_at desc""", rs -> {
+			byKey.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+				.add(new KeyUsage(rs.getString(2), rs.getString(3), Timestamps.get(rs, 4), rs.getLong(5)));
+		}, runId, first, last);
+		return byKey;
+	}
+
+	private static PairKey tokenKey(long keyId, long accountId) {
+		return new PairKey(keyId, accountId);
+	}
+
+	private record PairKey(long keyId, long accountId) {
+	}
+
+	private record UserRow(long userId, long keyId, String email, int keyCount, boolean sharedEmail,
+			LegacyKeyStatus keyStatus) {
+	}
+
+	private static final class PairRows {
+
+		final long accountId;
+
+		Account account;
+
+		boolean rejected;
+
+		final Set<License> licenses = EnumSet.noneOf(License.class);
+
+		final List<Grant> grants = new ArrayList<>();
+
+		PairRows(long accountId) {
+			this.accountId = accountId;
+		}
+	}
+}

@@ -1,0 +1,45 @@
+package io.keyshift.cli;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ArgumentsTests {
+
+	@Test
+	void readsEveryMigrateOption() {
+		Arguments.Migrate m = (Arguments.Migrate) Arguments.parse(new String[] { "migrate", "--input", "in",
+				"--dry-run", "--report-dir=out", "--revoke-legacy-keys", "--delivery-key-file", "k.key",
+				"--spring.datasource.url=jdbc:postgresql://db/keyshift" }, null);
+		assertThat(m.command()).isEqualTo(new MigrateCommand(Path.of("in"), true, Path.of("out"), true, Path.of("k.key")));
+		assertThat(m.springArgs()).containsExactly("--spring.datasource.url=jdbc:postgresql://db/keyshift");
+	}
+
+	@Test
+	void takesTheDeliveryKeyFileFromTheEnvironmentWhenNotGiven() {
+		Arguments.Migrate m = (Arguments.Migrate) Arguments.parse(new String[] { "migrate", "--input", "in" }, "/k");
+		assertThat(m.command().deliveryKeyFile()).isEqualTo(Path.of("/k"));
+	}
+
+	@Test
+	void helpWinsOverEverythingElse() {
+		assertThat(Arguments.parse(new String[] { "migrate", "--bogus", "--help" }, null))
+			.isInstanceOf(Arguments.Help.class);
+	}
+
+	@Test
+	void rejectsUnknownOptionsCommandsAndMissingValues() {
+		assertThatThrownBy(() -> Arguments.parse(new String[] { "migrate", "--input", "in", "--fast" }, null))
+			.isInstanceOf(UsageException.class).hasMessage("unknown option '--fast'");
+		assertThatThrownBy(() -> Arguments.parse(new String[] { "migrat" }, null)).isInstanceOf(UsageException.class)
+			.hasMessage("unknown command 'migrat'");
+		assertThatThrownBy(() -> Arguments.parse(new String[] { "migrate", "--input" }, null))
+			.isInstanceOf(UsageException.class).hasMessage("--input needs a value");
+		assertThatThrownBy(() -> Arguments.parse(new String[] { "migrate" }, null)).isInstanceOf(UsageException.class)
+			.hasMessage("migrate needs --input DIR");
+		assertThatThrownBy(() -> Arguments.parse(new String[] {}, null)).isInstanceOf(UsageException.class);
+	}
+}

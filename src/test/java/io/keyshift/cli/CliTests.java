@@ -1,0 +1,73 @@
+package io.keyshift.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the command line says and exits with before any database is touched. */
+class CliTests {
+
+	@TempDir
+	Path dir;
+
+	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+	private int run(String... args) {
+		return Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8));
+	}
+
+	private Path export() throws IOException {
+		Files.writeString(dir.resolve("accounts.csv"), "account_id,account_name,plan,state\n");
+		Files.writeString(dir.resolve("legacy_api_keys.csv"), "key_id,user_id,email,api_key,created_at,last_used_at\n");
+		Files.writeString(dir.resolve("account_memberships.csv"),
+				"user_id,account_id,license_type,permission_set,project_id\n");
+		return dir;
+	}
+
+	@Test
+	void helpPrintsUsageAndExitsZero() {
+		assertThat(run("--help")).isZero();
+		assertThat(out.toString()).contains("keyshift migrate --input DIR").contains("Exit codes");
+	}
+
+	@Test
+	void badUsageExitsTwoWithOneLine() {
+		assertThat(run("migrate", "--input")).isEqualTo(2);
+		assertThat(err.toString()).isEqualTo("keyshift: --input needs a value. Try 'keyshift --help'."
+				+ System.lineSeparator());
+	}
+
+	@Test
+	void missingFileExitsTwoNamingItAndCreatesNoDatabase() throws IOException {
+		Files.delete(export().resolve("legacy_api_keys.csv"));
+		assertThat(run("migrate", "--input", dir.toString(), "--dry-run",
+				"--spring.datasource.url=jdbc:h2:file:" + dir.resolve("db/keyshift"))).isEqualTo(2);
+		assertThat(err.toString()).contains("legacy_api_keys.csv: required file is missing").contains("Nothing was written");
+		assertThat(dir.resolve("db")).doesNotExist();
+	}
+
+	@Test
+	void realRunWithoutADeliveryKeyExitsTwo() throws IOException {
+		assertThat(run("migrate", "--input", export().toString())).isEqualTo(2);
+		assertThat(err.toString()).contains("--delivery-key-file").contains("openssl rand -base64 32");
+	}
+
+	@Test
+	void unusableDeliveryKeyExitsTwoWithoutShowingTheFile() throws IOException {
+		Path key = dir.resolve("delivery.key");
+		Files.writeString(key, "c2hvcnQtc2VjcmV0LXZhbHVl\n");
+		assertThat(run("migrate", "--input", export().toString(), "--delivery-key-file", key.toString())).isEqualTo(2);
+		assertThat(err.toString()).contains("delivery.key").doesNotContain("c2hvcnQtc2VjcmV0LXZhbHVl");
+	}
+}

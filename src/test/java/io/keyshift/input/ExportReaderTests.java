@@ -1,0 +1,247 @@
+package io.keyshift.input;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.keyshift.migration.AccountState;
+import io.keyshift.migration.License;
+import io.keyshift.migration.Plan;
+import io.keyshift.token.Digests;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ExportReaderTests {
+
+	private static final String SECRET = "ak_9f8e7d6c5b4a39281706f5e4d3c2b1a0ZZQQ";
+
+	@TempDir
+	Path dir;
+
+	private final RecordingSink sink = new RecordingSink();
+
+	@BeforeEach
+	void validExport() throws IOException {
+		write("accounts.csv", "account_id,account_name,plan,state\n10,Spice,team,active\n");
+		write("legacy_api_keys.csv", "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "1,7,paul@example.com," + SECRET + ",2026-11-09T12:00:00Z,\n");
+		write("account_memberships.csv",
+				"user_id,account_id,license_type,permission_set,project_id\n7,10,developer,admin,\n");
+	}
+
+	private void write(String name, String content) throws IOException {
+		Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
+	}
+
+	private void read() {
+		new ExportReader(sink).read(Export.open(dir));
+	}
+
+	private Reject onlyReject() {
+		assertThat(sink.rejects).hasSize(1);
+		return sink.rejects.get(0);
+	}
+
+	@Test
+	void readsAValidExport() {
+		read();
+		assertThat(sink.accounts).containsExactly(new AccountRow(2, 10, "Spice", Plan.TEAM, AccountState.ACTIVE));
+		assertThat(sink.keys).singleElement().satisfies(k -> {
+			assertThat(k.fingerprint()).isEqualTo(Digests.sha256Hex(SECRET));
+			assertThat(k.hint()).isEqualTo("ZZQQ");
+			assertThat(k.lastUsedAt()).isNull();
+		});
+		assertThat(sink.memberships).singleElement().satisfies(m -> {
+			assertThat(m.license()).isEqualTo(License.DEVELOPER);
+			assertThat(m.projectId()).isNull();
+		});
+		assertThat(sink.rejects).isEmpty();
+		assertThat(sink.files).containsExactly("accounts.csv:1:0", "legacy_api_keys.csv:1:0",
+				"account_memberships.csv:1:0");
+	}
+
+	@Test
+	void stopsWhenARequiredFileIsMissing() throws IOException {
+		Files.delete(dir.resolve("accounts.csv"));
+		assertThatThrownBy(() -> Export.open(dir)).isInstanceOf(InputProblem.class)
+			.hasMessageContaining("accounts.csv")
+			.hasMessageContaining("missing");
+	}
+
+	@Test
+	void stopsOnAZeroByteFile() throws IOException {
+		write("account_memberships.csv", "");
+		assertThatThrownBy(() -> Export.open(dir)).isInstanceOf(InputProblem.class)
+			.hasMessage("account_memberships.csv line 1: file is empty (no header row)");
+	}
+
+	@Test
+	void acceptsAHeaderOnlyFile() throws IOException {
+		write("accounts.csv", "account_id,account_name,plan,state\n");
+		read();
+		assertThat(sink.accounts).isEmpty();
+		assertThat(sink.files).contains("accounts.csv:0:0");
+	}
+
+	@Test
+	void stopsOnAMissingColumnNamingIt() throws IOException {
+		write("accounts.csv", "account_id,account_name,state\n10,Spice,active\n");
+		assertThatThrownBy(() -> Export.open(dir)).isInstanceOf(InputProblem.class)
+			.hasMessageStartingWith("accounts.csv line 1: missing column plan");
+	}
+
+	@Test
+	void stopsOnAnUnknownColumnNamingIt() throws IOException {
+		write("accounts.csv", "account_id,account_name,plan,state,region\n10,Spice,team,active,eu\n");
+		assertThatThrownBy(() -> Export.open(dir)).isInstanceOf(InputProblem.class)
+			.hasMessageContaining("unknown column region");
+	}
+
+	@Test
+	void readsColumnsInAnyOrder() throws IOException {
+		write("accounts.csv", "state,plan,account_name,account_id\nlocked,enterprise,Guild,11\n");
+		read();
+		assertThat(sink.accounts).containsExactly(new AccountRow(2, 11, "Guild", Plan.ENTERPRISE, AccountState.LOCKED));
+	}
+
+	@Test
+	void ignoresAUtf8ByteOrderMark() throws IOException {
+		write("accounts.csv", "\uFEFFaccount_id,account_name,plan,state\n10,Spice,team,active\n");
+		read();
+		assertThat(sink.accounts).hasSize(1);
+	}
+
+	@Test
+	void readsCrlfLineEnds() throws IOException {
+		write("accounts.csv", "account_id,account_name,plan,state\r\n10,Spice,team,active\r\n11,Guild,team,active\r\n");
+		read();
+		assertThat(sink.accounts).extracting(AccountRow::accountName).containsExactly("Spice", "Guild");
+		assertThat(sink.accounts).extracting(AccountRow::plan).containsOnly(Plan.TEAM);
+	}
+
+	@Test
+	void readsQuotedCommasQuotesAndLineBreaksAndKeepsPhysicalLineNumbers() throws IOException {
+		write("accounts.csv", "account_id,account_name,plan,state\n"
+				+ "10,\"Contoso, \"\"Blue\"\"\nData\",team,active\n" + "11,Guild,gold,active\n");
+		read();
+		assertThat(sink.accounts).singleElement()
+			.satisfies(a -> assertThat(a.accountName()).isEqualTo("Contoso, \"Blue\"\nData"));
+		assertThat(onlyReject().line()).as("the record after a two-line record starts on line 4").isEqualTo(4);
+	}
+
+	@Test
+	void rejectsARowWithTheWrongColumnCount() throws IOException {
+		write("accounts.csv", "account_id,account_name,plan,state\n10,Spice,team\n");
+		read();
+		Reject r = onlyReject();
+		assertThat(r.file()).isEqualTo("accounts.csv");
+		assertThat(r.line()).isEqualTo(2);
+		assertThat(r.reason()).isEqualTo("expected 4 fields, found 3");
+		assertThat(r.record()).isEqualTo("10,Spice,team");
+	}
+
+	@Test
+	void rejectsNonNumericZeroAndNegativeIds() throws IOException {
+		write("accounts.csv", "account_id,account_name,plan,state\nabc,A,team,active\n0,B,team,active\n"
+				+ "-4,C,team,active\n99999999999999999999,D,team,active\n");
+		read();
+		assertThat(sink.rejects).extracting(Reject::line).containsExactly(2L, 3L, 4L, 5L);
+		assertThat(sink.rejects).extracting(Reject::reason)
+			.allMatch(reason -> reason.startsWith("account_id '") && reason.endsWith("is not a positive 64-bit integer"));
+	}
+
+	@Test
+	void rejectsUnknownPlanAndState() throws IOException {
+		write("accounts.csv", "account_id,account_name,plan,state\n10,A,gold,active\n11,B,team,paused\n12,C,Team,active\n");
+		read();
+		assertThat(sink.rejects).extracting(Reject::category).containsExactly("unknown plan", "unknown state",
+				"unknown plan");
+		assertThat(sink.rejects.get(0).reason()).isEqualTo("plan 'gold' is not one of the allowed values");
+	}
+
+	@Test
+	void rejectsUnknownLicenseAndPermissionSetButKeepsThePairToQuarantineIt() throws IOException {
+		write("account_memberships.csv", "user_id,account_id,license_type,permission_set,project_id\n"
+				+ "7,10,pilot,admin,\n7,11,developer,superuser,\n");
+		read();
+		assertThat(sink.rejects).extracting(Reject::category).containsExactly("unknown license_type",
+				"unknown permission_set");
+		assertThat(sink.rejectedPairs).extracting(p -> p[1] + "/" + p[2]).containsExactly("7/10", "7/11");
+	}
+
+	@Test
+	void rejectsAMalformedEmail() throws IOException {
+		write("legacy_api_keys.csv", "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "1,7,paul-at-example.com," + SECRET + ",2026-11-09T12:00:00Z,\n");
+		read();
+		assertThat(onlyReject().category()).isEqualTo("invalid email");
+	}
+
+	@Test
+	void rejectsAnEmptyApiKey() throws IOException {
+		write("legacy_api_keys.csv", "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "1,7,paul@example.com,,2026-11-09T12:00:00Z,\n");
+		read();
+		assertThat(onlyReject().reason()).isEqualTo("api_key is empty");
+	}
+
+	@Test
+	void rejectsATimestampWithoutOffsetOrInAnotherFormat() throws IOException {
+		write("legacy_api_keys.csv", "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "1,7,paul@example.com," + SECRET + ",2026-11-09T12:00:00,\n"
+				+ "2,8,jessica@example.com," + SECRET + "x,2026-11-09T12:00:00Z,09/11/2026\n");
+		read();
+		assertThat(sink.rejects).extracting(Reject::category).containsExactly("invalid created_at",
+				"invalid last_used_at");
+	}
+
+	@Test
+	void masksTheLegacyKeyInEveryRejectedRecord() throws IOException {
+		write("legacy_api_keys.csv", "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "x,7,paul@example.com," + SECRET + ",2026-11-09T12:00:00Z,\n"
+				+ "2,7,paul@example.com," + SECRET + ",2026-11-09T12:00:00Z\n"
+				+ "3,\"7," + SECRET + "\",paul@example.com,2026-11-09T12:00:00Z,,,\n");
+		read();
+		assertThat(sink.rejects).hasSize(3);
+		for (Reject r : sink.rejects) {
+			assertThat(r.record()).doesNotContain(SECRET).contains("[redacted]");
+			assertThat(r.reason()).doesNotContain(SECRET);
+		}
+		assertThat(sink.rejects.get(0).record())
+			.isEqualTo("x,7,paul@example.com,[redacted],2026-11-09T12:00:00Z,");
+	}
+
+	@Test
+	void rejectsAnUnclosedQuoteAndKeepsTheRowsBeforeIt() throws IOException {
+		write("accounts.csv", "account_id,account_name,plan,state\n10,Spice,team,active\n11,\"Guild,team,active\n");
+		read();
+		assertThat(sink.accounts).hasSize(1);
+		assertThat(onlyReject().line()).isEqualTo(3);
+		assertThat(onlyReject().category()).isEqualTo("unparseable record");
+	}
+
+	@Test
+	void stopsOnInvalidUtf8NamingTheFile() throws IOException {
+		Files.write(dir.resolve("accounts.csv"),
+				new byte[] { 'a', 'c', 'c', 'o', 'u', 'n', 't', '_', 'i', 'd', ',', 'a', 'c', 'c', 'o', 'u', 'n', 't', '_',
+						'n', 'a', 'm', 'e', ',', 'p', 'l', 'a', 'n', ',', 's', 't', 'a', 't', 'e', '\n', '1', ',',
+						(byte) 0xC3, (byte) 0x28, ',', 't', 'e', 'a', 'm', ',', 'a', 'c', 't', 'i', 'v', 'e', '\n' });
+		assertThatThrownBy(this::read).isInstanceOf(InputProblem.class)
+			.hasMessageContaining("accounts.csv")
+			.hasMessageContaining("UTF-8");
+	}
+
+	@Test
+	void passesOverBlankLines() throws IOException {
+		write("accounts.csv", "account_id,account_name,plan,state\n\n10,Spice,team,active\n\n");
+		read();
+		assertThat(sink.accounts).singleElement().satisfies(a -> assertThat(a.line()).isEqualTo(3));
+		assertThat(sink.rejects).isEmpty();
+	}
+}

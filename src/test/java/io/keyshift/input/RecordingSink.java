@@ -1,0 +1,57 @@
+package io.keyshift.input;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A sink that keeps everything it is given, for tests. */
+class RecordingSink implements StagingSink {
+
+	final List<AccountRow> accounts = new ArrayList<>();
+
+	final List<LegacyKeyRow> keys = new ArrayList<>();
+
+	final List<MembershipRow> memberships = new ArrayList<>();
+
+	final List<long[]> rejectedPairs = new ArrayList<>();
+
+	final List<UsageRow> usage = new ArrayList<>();
+
+	final List<Reject> rejects = new ArrayList<>();
+
+	final List<String> files = new ArrayList<>();
+
+	@Override
+	public void account(AccountRow row) {
+		accounts.add(row);
+	}
+
+	@Override
+	public void legacyKey(LegacyKeyRow row) {
+		keys.add(row);
+	}
+
+	@Override
+	public void membership(MembershipRow row) {
+		memberships.add(row);
+	}
+
+	@Override
+	public void rejectedMembership(long line, long userId, long accountId) {
+		rejectedPairs.add(new long[] { line, userId, accountId });
+	}
+
+	@Override
+	public void usage(UsageRow row) {
+		usage.add(row);
+	}
+
+	@Override
+	public void reject(Reject reject) {
+		rejects.add(reject);
+	}
+
+	@Override
+	public void fileRead(InputFile file, long rowsRead, long rowsRejected) {
+		files.add(file.fileName() + ":" + rowsRead + ":" + rowsRejected);
+	}
+}
