@@ -2,6 +2,10 @@ package io.keyshift.job;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import io.keyshift.report.ReportWriter;
 import io.keyshift.report.RunSummary;
@@ -56,7 +60,24 @@ public class ReportTasklet implements Tasklet {
 		store.dropStaging(runId, dryRun);
 		chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext()
 			.putString("report.dir", writer.directory().toString());
+		headline(summary).forEach(log::info);
 		log.info("report: {}", writer.directory());
 		return RepeatStatus.FINISHED;
+	}
+
+	/** The few lines an operator reads at the end of a run; the rest is in the report directory. */
+	static List<String> headline(RunSummary s) {
+		Map<String, Long> byOutcome = new TreeMap<>();
+		s.outcomes().forEach(o -> byOutcome.merge(o.outcome(), o.rows(), Long::sum));
+		String outcomes = byOutcome.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+			.collect(Collectors.joining(", "));
+		long notifications = s.notifications().stream().mapToLong(RunSummary.KindCount::count).sum();
+		String would = s.dryRun() ? "would be " : "";
+		return List.of(
+				String.format("input: %,d rows read, %,d rejected (see rejects.csv); %,d users in scope", s.rowsRead(),
+						s.rowsRejected(), s.usersWithLegacyKey()),
+				"decisions: " + (outcomes.isEmpty() ? "none" : outcomes),
+				String.format("tokens minted: %,d; legacy keys %smigrated: %,d, %srevoked: %,d; notifications %squeued: %,d",
+						s.tokensMinted(), would, s.keysMigrated(), would, s.keysRevoked(), would, notifications));
 	}
 }
