@@ -106,3 +106,12 @@ create table run_record (
     users_in_scope       bigint not null,
     users_out_of_scope   bigint not null
 );
+
+-- who holds the database for a run: written by the holder, read by a second launch to say who it is
+create table run_holder (
+    id          integer      not null primary key,
+    host        varchar(255) not null,
+    pid         bigint       not null,
+    started_at  timestamp with time zone not null,
+    command     varchar(1000) not null
+);

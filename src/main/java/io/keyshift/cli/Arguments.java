@@ -13,6 +13,7 @@ public final class Arguments {
 	public static final String USAGE = """
 			Usage: keyshift migrate --input DIR [--dry-run] [--report-dir DIR]
 			                        [--revoke-legacy-keys] [--delivery-key-file FILE]
+			       keyshift generate --users N [--seed S] --out DIR
 			       keyshift --help
 
 			Migrates legacy user API keys to account-scoped personal access tokens (PATs).
@@ -29,6 +30,9 @@ public final class Arguments {
 			                           new tokens are kept encrypted under it until delivered.
 			                           Required for a real run (or KEYSHIFT_DELIVERY_KEY_FILE).
 
+			  generate                 writes a synthetic export of N users (deterministic for
+			                           a seed) for rehearsals and benchmarks
+
 			Database: Spring Boot's settings (SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME,
 			SPRING_DATASOURCE_PASSWORD, or --spring.datasource.url=...). With none, an embedded
 			H2 database under ./data is used.
@@ -39,7 +43,11 @@ public final class Arguments {
 			""";
 
 	/** What the command line asks for. */
-	public sealed interface Parsed permits Help, Migrate {
+	public sealed interface Parsed permits Help, Migrate, Generate {
+	}
+
+	/** {@code generate --users N [--seed S] --out DIR}: a synthetic export for rehearsals and benchmarks. */
+	public record Generate(long users, long seed, Path out) implements Parsed {
 	}
 
 	public record Help() implements Parsed {
@@ -69,6 +77,9 @@ public final class Arguments {
 			throw new UsageException("no command given");
 		}
 		String command = own.get(0);
+		if (command.equals("generate")) {
+			return generate(own);
+		}
 		if (!command.equals("migrate")) {
 			throw new UsageException("unknown command '" + command + "'");
 		}
@@ -114,6 +125,45 @@ public final class Arguments {
 			deliveryKey = Path.of(deliveryKeyFromEnvironment);
 		}
 		return new Migrate(new MigrateCommand(input, dryRun, reportDir, revoke, deliveryKey), passThrough);
+	}
+
+	private static Generate generate(List<String> own) {
+		Long users = null;
+		long seed = 1;
+		Path out = null;
+		for (int i = 1; i < own.size(); i++) {
+			String arg = own.get(i);
+			String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+			String value;
+			if (arg.contains("=")) {
+				value = arg.substring(arg.indexOf('=') + 1);
+			}
+			else if (i + 1 < own.size()) {
+				value = own.get(++i);
+			}
+			else {
+				throw new UsageException(name + " needs a value");
+			}
+			switch (name) {
+				case "--users" -> users = number(name, value);
+				case "--seed" -> seed = number(name, value);
+				case "--out" -> out = Path.of(value);
+				default -> throw new UsageException("unknown option '" + arg + "'");
+			}
+		}
+		if (users == null || users < 1 || out == null) {
+			throw new UsageException("generate needs --users N (at least 1) and --out DIR");
+		}
+		return new Generate(users, seed, out);
+	}
+
+	private static long number(String name, String value) {
+		try {
+			return Long.parseLong(value.replace("_", ""));
+		}
+		catch (NumberFormatException ex) {
+			throw new UsageException(name + " takes a whole number, not '" + value + "'");
+		}
 	}
 
 	private static boolean flag(String arg) {

@@ -8,8 +8,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
 import io.keyshift.KeyshiftApplication;
+import io.keyshift.generate.ExportGenerator;
 import io.keyshift.input.Export;
 import io.keyshift.input.InputProblem;
+import io.keyshift.job.StopSignal;
+import io.keyshift.store.RunLock;
 import io.keyshift.token.DeliveryKey;
 import io.keyshift.token.InvalidDeliveryKeyException;
 
@@ -40,6 +43,9 @@ public final class Cli {
 				out.print(Arguments.USAGE);
 				return ExitCodes.OK;
 			}
+			if (parsed instanceof Arguments.Generate generate) {
+				return generate(generate, out);
+			}
 			migrate = (Arguments.Migrate) parsed;
 			command = withDefaults(migrate.command());
 			export = Export.open(command.input());
@@ -66,13 +72,31 @@ public final class Cli {
 			context = app.run(migrate.springArgs().toArray(String[]::new));
 		}
 		catch (RuntimeException ex) {
+			if (embeddedDatabaseInUse(ex)) {
+				RunLock.Holder holder = RunLock.h2Holder(datasourceUrl(migrate.springArgs()));
+				err.println("keyshift: another keyshift run holds the embedded database ("
+						+ (holder == null ? "H2 allows one process at a time" : holder.toString())
+						+ "). Nothing was changed; wait for it to finish, or stop it (SIGTERM) and rerun its command.");
+				return ExitCodes.USAGE;
+			}
 			err.println("keyshift: cannot start: " + rootMessage(ex)
 					+ ". Check the database settings; rerun the same command once it is reachable.");
 			return ExitCodes.FAILED;
 		}
 		try (context) {
+			Signals.install(context.getBean(StopSignal.class), err);
 			return context.getBean(MigrationLauncher.class).launch(command, export, out, err);
 		}
+	}
+
+	private static int generate(Arguments.Generate command, PrintStream out) {
+		long started = System.nanoTime();
+		ExportGenerator.GeneratedExport export = new ExportGenerator()
+			.generate(new ExportGenerator.Options(command.users(), command.seed()), command.out());
+		out.printf("keyshift: wrote %,d users to %s in %.1f s: %,d accounts, %,d legacy keys, %,d membership rows,"
+				+ " %,d usage rows%n", command.users(), command.out(), (System.nanoTime() - started) / 1e9,
+				export.accounts(), export.legacyKeys(), export.membershipRows(), export.usageRows());
+		return ExitCodes.OK;
 	}
 
 	static MigrateCommand withDefaults(MigrateCommand command) {
@@ -101,6 +125,27 @@ public final class Cli {
 		if (reportDir != null && Files.exists(reportDir) && !Files.isDirectory(reportDir)) {
 			throw new UsageException("--report-dir " + reportDir + " exists and is not a directory");
 		}
+	}
+
+	/** H2 error 90020: the file database is open in another process. */
+	private static boolean embeddedDatabaseInUse(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+			if (t instanceof java.sql.SQLException sql && sql.getErrorCode() == 90020) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** The datasource URL the application was given: argument, then environment, then the default. */
+	private static String datasourceUrl(java.util.List<String> springArgs) {
+		for (String arg : springArgs) {
+			if (arg.startsWith("--spring.datasource.url=")) {
+				return arg.substring("--spring.datasource.url=".length());
+			}
+		}
+		String env = System.getenv("SPRING_DATASOURCE_URL");
+		return env != null && !env.isBlank() ? env : "jdbc:h2:file:./data/keyshift";
 	}
 
 	static String rootMessage(Throwable ex) {

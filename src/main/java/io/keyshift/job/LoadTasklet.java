@@ -22,17 +22,26 @@ public class LoadTasklet implements Tasklet {
 
 	private final StagingStore staging;
 
-	public LoadTasklet(Path input, StagingStore staging) {
+	private final StopSignal stop;
+
+	public LoadTasklet(Path input, StagingStore staging, StopSignal stop) {
 		this.input = input;
 		this.staging = staging;
+		this.stop = stop;
 	}
 
 	@Override
-	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
 		Export export = Export.open(input);
 		staging.clear();
 		log.info("load: reading {}", input);
-		new ExportReader(staging).read(export);
+		staging.onFlush(() -> stop.checkInterrupted(chunkContext.getStepContext().getStepExecution()));
+		try {
+			new ExportReader(staging).read(export);
+		}
+		catch (StagingStore.Interrupted ex) {
+			throw (Exception) ex.getCause();
+		}
 		staging.finish();
 		return RepeatStatus.FINISHED;
 	}

@@ -50,6 +50,11 @@ public class MigrationJobConfiguration {
 	}
 
 	@Bean
+	StopSignal stopSignal() {
+		return new StopSignal();
+	}
+
+	@Bean
 	Job migrationJob(JobRepository jobRepository, Step loadStep, Step registerKeysStep, Step migrateStep,
 			Step reportStep) {
 		return new JobBuilder(JOB_NAME, jobRepository).start(loadStep)
@@ -67,12 +72,12 @@ public class MigrationJobConfiguration {
 
 	@Bean
 	@StepScope
-	LoadTasklet loadTasklet(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+	LoadTasklet loadTasklet(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, StopSignal stop,
 			@Value("#{jobParameters['" + RunParameters.INPUT + "']}") String input, @Value(RUN_ID) long runId) {
 		// each batch of staged rows commits on its own, outside the step's transaction
 		TransactionTemplate eachBatch = new TransactionTemplate(transactionManager);
 		eachBatch.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		return new LoadTasklet(Path.of(input), new StagingStore(jdbc, eachBatch, runId));
+		return new LoadTasklet(Path.of(input), new StagingStore(jdbc, eachBatch, runId), stop);
 	}
 
 	@Bean
@@ -92,10 +97,11 @@ public class MigrationJobConfiguration {
 	@Bean
 	Step migrateStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			KeyshiftProperties properties, UserCaseReader userCaseReader, MigrateProcessor migrateProcessor,
-			MigrateWriter migrateWriter) {
+			MigrateWriter migrateWriter, StopSignal stop) {
 		return new StepBuilder("migrate", jobRepository)
 			.<UserCase, MigratedUser>chunk(properties.chunkSize())
 			.transactionManager(transactionManager)
+			.interruptionPolicy(stop)
 			.reader(userCaseReader)
 			.processor(migrateProcessor)
 			.writer(migrateWriter)

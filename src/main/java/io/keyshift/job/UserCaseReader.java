@@ -28,6 +28,9 @@ public class UserCaseReader implements ItemStreamReader<UserCase> {
 
 	private long lastUserId;
 
+	/** The last user id the pages fetched so far cover. */
+	private long pageEnd;
+
 	private boolean exhausted;
 
 	public UserCaseReader(UserCaseSource source, int pageSize) {
@@ -43,17 +46,18 @@ public class UserCaseReader implements ItemStreamReader<UserCase> {
 	@Override
 	public void open(ExecutionContext context) {
 		lastUserId = context.containsKey(LAST_USER_ID) ? context.getLong(LAST_USER_ID) : 0L;
+		pageEnd = lastUserId;
 		page.clear();
 		exhausted = false;
 	}
 
 	@Override
 	public UserCase read() {
-		if (page.isEmpty() && !exhausted) {
-			long after = page.isEmpty() ? lastUserId : page.peekLast().userId();
-			var next = source.page(after, maxUserId, pageSize);
-			page.addAll(next);
-			exhausted = next.size() < pageSize;
+		while (page.isEmpty() && !exhausted) {
+			UserCaseSource.Page next = source.page(pageEnd, maxUserId, pageSize);
+			page.addAll(next.users());
+			pageEnd = next.lastUserId();
+			exhausted = next.complete();
 		}
 		UserCase user = page.poll();
 		if (user != null) {

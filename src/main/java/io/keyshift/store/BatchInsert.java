@@ -6,10 +6,10 @@ import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Buffers rows for one parameterised INSERT and sends them as JDBC batches, so loading a large file
- * costs one round trip per batch rather than one per row.
+ * Buffers rows for one parameterised INSERT and sends them as JDBC batches: one round trip per
+ * batch rather than per row. Used on H2, where the database runs in-process.
  */
-final class BatchInsert {
+final class BatchInsert implements TableWriter {
 
 	private final JdbcTemplate jdbc;
 
@@ -21,31 +21,26 @@ final class BatchInsert {
 
 	private final List<Object[]> rows;
 
-	private long written;
-
-	BatchInsert(JdbcTemplate jdbc, String sql, int[] types, int batchSize) {
+	BatchInsert(JdbcTemplate jdbc, String table, String[] columns, int[] types, int batchSize) {
 		this.jdbc = jdbc;
-		this.sql = sql;
+		this.sql = "insert into " + table + " (" + String.join(", ", columns) + ") values ("
+				+ "?, ".repeat(columns.length - 1) + "?)";
 		this.types = types;
 		this.batchSize = batchSize;
-		this.rows = new ArrayList<>(batchSize);
+		this.rows = new ArrayList<>(Math.min(batchSize, 4096));
 	}
 
-	/** Adds a row; returns true when the buffer is full and should be flushed. */
-	boolean add(Object... values) {
+	@Override
+	public boolean add(Object... values) {
 		rows.add(values);
 		return rows.size() >= batchSize;
 	}
 
-	void flush() {
+	@Override
+	public void flush() {
 		if (!rows.isEmpty()) {
 			jdbc.batchUpdate(sql, rows, types);
-			written += rows.size();
 			rows.clear();
 		}
-	}
-
-	long written() {
-		return written;
 	}
 }

@@ -23,10 +23,21 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public class MigrationStore {
 
+	private static final int UNBOUNDED = Integer.MAX_VALUE;
+
 	private final JdbcTemplate jdbc;
+
+	private volatile Dialect dialect;
 
 	public MigrationStore(JdbcTemplate jdbc) {
 		this.jdbc = jdbc;
+	}
+
+	private Dialect dialect() {
+		if (dialect == null) {
+			dialect = Dialect.of(jdbc);
+		}
+		return dialect;
 	}
 
 	/**
@@ -34,12 +45,15 @@ public class MigrationStore {
 	 * fingerprints and hints are stored. Runs once, before the migrate step of a real run.
 	 */
 	public int registerLegacyKeys(long runId) {
-		return jdbc.update("""
+		String select = """
 				insert into legacy_api_key (key_id, user_id, email, fingerprint, hint, status, created_at, last_used_at)
 				select s.key_id, s.user_id, s.email, s.fingerprint, s.hint, 'ACTIVE', s.created_at, s.last_used_at
 				from stg_legacy_key s
-				where s.run_id = ? and not exists (select 1 from legacy_api_key k where k.key_id = s.key_id)""",
-				runId);
+				where s.run_id = ?""";
+		// PostgreSQL: an anti-join against the table being filled can turn quadratic; ON CONFLICT cannot
+		String sql = dialect() == Dialect.POSTGRESQL ? select + " on conflict (key_id) do nothing"
+				: select + " and not exists (select 1 from legacy_api_key k where k.key_id = s.key_id)";
+		return jdbc.update(sql, runId);
 	}
 
 	public void write(long runId, boolean dryRun, OffsetDateTime now, List<MigratedUser> users) {
@@ -52,75 +66,77 @@ public class MigrationStore {
 	}
 
 	private void writeTokens(long runId, OffsetDateTime now, List<MigratedUser> users) {
-		List<Object[]> tokens = new ArrayList<>();
-		List<Object[]> grants = new ArrayList<>();
+		TableWriter tokens = dialect().writer(jdbc, "personal_access_token",
+				new String[] { "id", "user_id", "account_id", "legacy_key_id", "name", "token_digest", "token_hint",
+						"created_at", "run_id" },
+				new int[] { Types.OTHER, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.CHAR,
+						Types.VARCHAR, Types.TIMESTAMP_WITH_TIMEZONE, Types.BIGINT },
+				UNBOUNDED);
+		TableWriter grants = dialect().writer(jdbc, "personal_access_token_permission",
+				new String[] { "token_id", "permission_set", "project_id" },
+				new int[] { Types.OTHER, Types.VARCHAR, Types.BIGINT }, UNBOUNDED);
 		for (MigratedUser user : users) {
 			UserCase c = user.verdict().user();
 			for (IssuedToken token : user.tokens()) {
-				tokens.add(new Object[] { token.id(), c.userId(), token.accountId(), c.legacyKeyId(), token.name(),
-						token.digest(), token.hint(), now, runId });
+				tokens.add(token.id(), c.userId(), token.accountId(), c.legacyKeyId(), token.name(), token.digest(),
+						token.hint(), now, runId);
 				for (Grant grant : token.permissions()) {
-					grants.add(new Object[] { token.id(), grant.permissionSet().code(), grant.projectId() });
+					grants.add(token.id(), grant.permissionSet().code(), grant.projectId());
 				}
 			}
 		}
-		if (!tokens.isEmpty()) {
-			jdbc.batchUpdate("""
-					insert into personal_access_token (id, user_id, account_id, legacy_key_id, name, token_digest,
-					    token_hint, created_at, run_id)
-					values (?, ?, ?, ?, ?, ?, ?, ?, ?)""", tokens,
-					new int[] { Types.OTHER, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.CHAR,
-							Types.VARCHAR, Types.TIMESTAMP_WITH_TIMEZONE, Types.BIGINT });
-		}
-		if (!grants.isEmpty()) {
-			jdbc.batchUpdate("""
-					insert into personal_access_token_permission (token_id, permission_set, project_id)
-					values (?, ?, ?)""", grants, new int[] { Types.OTHER, Types.VARCHAR, Types.BIGINT });
-		}
+		// tokens first: their permissions refer to them
+		tokens.flush();
+		grants.flush();
 	}
 
+	/** One UPDATE per target status for the whole chunk, not one per key. */
 	private void writeKeyStatuses(OffsetDateTime now, List<MigratedUser> users) {
-		List<Object[]> changes = new ArrayList<>();
+		Map<LegacyKeyStatus, List<Long>> changes = new java.util.EnumMap<>(LegacyKeyStatus.class);
 		for (MigratedUser user : users) {
 			Verdict verdict = user.verdict();
-			LegacyKeyStatus before = before(verdict.user());
-			if (verdict.keyStatus() != before) {
-				String status = verdict.keyStatus().name();
-				changes.add(new Object[] { status, now, status, now, verdict.user().legacyKeyId() });
+			if (verdict.keyStatus() != before(verdict.user())) {
+				changes.computeIfAbsent(verdict.keyStatus(), s -> new ArrayList<>()).add(verdict.user().legacyKeyId());
 			}
 		}
-		if (!changes.isEmpty()) {
-			jdbc.batchUpdate("""
-					update legacy_api_key
-					set status = ?,
-					    migrated_at = coalesce(migrated_at, ?),
-					    revoked_at = case when ? = 'REVOKED' then coalesce(revoked_at, ?) else revoked_at end
-					where key_id = ?""", changes,
-					new int[] { Types.VARCHAR, Types.TIMESTAMP_WITH_TIMEZONE, Types.VARCHAR,
-							Types.TIMESTAMP_WITH_TIMEZONE, Types.BIGINT });
-		}
+		changes.forEach((status, keys) -> jdbc.update("""
+				update legacy_api_key
+				set status = ?,
+				    migrated_at = coalesce(migrated_at, ?),
+				    revoked_at = case when ? = 'REVOKED' then coalesce(revoked_at, ?) else revoked_at end
+				where key_id = any (?)""", ps -> {
+			ps.setString(1, status.name());
+			ps.setObject(2, now);
+			ps.setString(3, status.name());
+			ps.setObject(4, now);
+			ps.setArray(5, ps.getConnection().createArrayOf("bigint", keys.toArray()));
+		}));
 	}
 
 	private void writeNotifications(long runId, OffsetDateTime now, List<MigratedUser> users) {
-		List<Object[]> rows = new ArrayList<>();
+		TableWriter rows = dialect().writer(jdbc, "token_notification",
+				new String[] { "id", "user_id", "email", "kind", "status", "payload", "created_at", "run_id" },
+				new int[] { Types.OTHER, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
+						Types.TIMESTAMP_WITH_TIMEZONE, Types.BIGINT },
+				UNBOUNDED);
 		for (MigratedUser user : users) {
 			PendingNotification n = user.notification();
 			if (n != null) {
-				rows.add(new Object[] { n.id(), n.userId(), n.email(), n.kind().name(), "PENDING", n.sealedPayload(),
-						now, runId });
+				rows.add(n.id(), n.userId(), n.email(), n.kind().name(), "PENDING", n.sealedPayload(), now, runId);
 			}
 		}
-		if (!rows.isEmpty()) {
-			jdbc.batchUpdate("""
-					insert into token_notification (id, user_id, email, kind, status, payload, created_at, run_id)
-					values (?, ?, ?, ?, ?, ?, ?, ?)""", rows,
-					new int[] { Types.OTHER, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
-							Types.TIMESTAMP_WITH_TIMEZONE, Types.BIGINT });
-		}
+		rows.flush();
 	}
 
 	private void writeDecisions(long runId, List<MigratedUser> users) {
-		List<Object[]> rows = new ArrayList<>();
+		TableWriter rows = dialect().writer(jdbc, "migration_decision",
+				new String[] { "run_id", "user_id", "seq", "email", "account_id", "account_name", "plan", "outcome",
+						"reason", "token_id", "token_hint", "permissions", "notes", "key_status", "key_changed",
+						"notification" },
+				new int[] { Types.BIGINT, Types.BIGINT, Types.INTEGER, Types.VARCHAR, Types.BIGINT, Types.VARCHAR,
+						Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.OTHER, Types.VARCHAR, Types.VARCHAR,
+						Types.VARCHAR, Types.VARCHAR, Types.BOOLEAN, Types.VARCHAR },
+				UNBOUNDED);
 		for (MigratedUser user : users) {
 			Verdict verdict = user.verdict();
 			UserCase c = verdict.user();
@@ -139,20 +155,13 @@ public class MigrationStore {
 						: d.existingToken() != null ? d.existingToken().hint() : null;
 				String permissions = d.existingToken() != null ? d.existingToken().permissions()
 						: d.permissions().isEmpty() ? null : Permissions.format(d.permissions());
-				rows.add(new Object[] { runId, c.userId(), i, c.email(), d.accountId(),
-						d.account() == null ? null : d.account().name(),
+				rows.add(runId, c.userId(), i, c.email(), d.accountId(), d.account() == null ? null : d.account().name(),
 						d.account() == null ? null : d.account().plan().code(), d.outcome().name(),
 						d.reason() == null ? null : d.reason().name(), tokenId, hint, permissions, notes,
-						verdict.keyStatus().name(), keyChanged, notification });
+						verdict.keyStatus().name(), keyChanged, notification);
 			}
 		}
-		jdbc.batchUpdate("""
-				insert into migration_decision (run_id, user_id, seq, email, account_id, account_name, plan, outcome,
-				    reason, token_id, token_hint, permissions, notes, key_status, key_changed, notification)
-				values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows,
-				new int[] { Types.BIGINT, Types.BIGINT, Types.INTEGER, Types.VARCHAR, Types.BIGINT, Types.VARCHAR,
-						Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.OTHER, Types.VARCHAR, Types.VARCHAR,
-						Types.VARCHAR, Types.VARCHAR, Types.BOOLEAN, Types.VARCHAR });
+		rows.flush();
 	}
 
 	private static LegacyKeyStatus before(UserCase c) {

@@ -25,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class StagingStore implements StagingSink {
 
-	private static final int BATCH = 2000;
+	private static final int BATCH = 10_000;
 
 	private final JdbcTemplate jdbc;
 
@@ -33,50 +33,55 @@ public class StagingStore implements StagingSink {
 
 	private final long runId;
 
-	private final BatchInsert accounts;
+	private final TableWriter accounts;
 
-	private final BatchInsert keys;
+	private final TableWriter keys;
 
-	private final BatchInsert memberships;
+	private final TableWriter memberships;
 
-	private final BatchInsert usage;
+	private final TableWriter usage;
 
-	private final BatchInsert rejects;
+	private final TableWriter rejects;
 
-	private final List<BatchInsert> all;
+	private final List<TableWriter> all;
+
+	private FlushListener flushListener = () -> {
+	};
+
+	/** Called after each batch is committed: where a long load can be interrupted. */
+	public interface FlushListener {
+
+		void flushed() throws Exception;
+	}
 
 	public StagingStore(JdbcTemplate jdbc, TransactionTemplate tx, long runId) {
 		this.jdbc = jdbc;
 		this.tx = tx;
 		this.runId = runId;
-		this.accounts = new BatchInsert(jdbc, """
-				insert into stg_account (run_id, line, account_id, account_name, plan, state)
-				values (?, ?, ?, ?, ?, ?)""",
+		Dialect dialect = Dialect.of(jdbc);
+		this.accounts = dialect.writer(jdbc, "stg_account",
+				new String[] { "run_id", "line", "account_id", "account_name", "plan", "state" },
 				new int[] { Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR },
 				BATCH);
-		this.keys = new BatchInsert(jdbc, """
-				insert into stg_legacy_key (run_id, line, key_id, user_id, email, email_lower, fingerprint, hint,
-				    created_at, last_used_at)
-				values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+		this.keys = dialect.writer(jdbc, "stg_legacy_key",
+				new String[] { "run_id", "line", "key_id", "user_id", "email", "email_lower", "fingerprint", "hint",
+						"created_at", "last_used_at" },
 				new int[] { Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR,
 						Types.CHAR, Types.VARCHAR, Types.TIMESTAMP_WITH_TIMEZONE, Types.TIMESTAMP_WITH_TIMEZONE },
 				BATCH);
-		this.memberships = new BatchInsert(jdbc, """
-				insert into stg_membership (run_id, line, user_id, account_id, license_type, permission_set,
-				    project_id, rejected)
-				values (?, ?, ?, ?, ?, ?, ?, ?)""",
+		this.memberships = dialect.writer(jdbc, "stg_membership",
+				new String[] { "run_id", "line", "user_id", "account_id", "license_type", "permission_set", "project_id",
+						"rejected" },
 				new int[] { Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR,
 						Types.BIGINT, Types.BOOLEAN },
 				BATCH);
-		this.usage = new BatchInsert(jdbc, """
-				insert into stg_usage (run_id, line, key_id, endpoint, client, last_called_at, calls)
-				values (?, ?, ?, ?, ?, ?, ?)""",
+		this.usage = dialect.writer(jdbc, "stg_usage",
+				new String[] { "run_id", "line", "key_id", "endpoint", "client", "last_called_at", "calls" },
 				new int[] { Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR,
 						Types.TIMESTAMP_WITH_TIMEZONE, Types.BIGINT },
 				BATCH);
-		this.rejects = new BatchInsert(jdbc, """
-				insert into input_reject (run_id, file, line, category, reason, record)
-				values (?, ?, ?, ?, ?, ?)""",
+		this.rejects = dialect.writer(jdbc, "input_reject",
+				new String[] { "run_id", "file", "line", "category", "reason", "record" },
 				new int[] { Types.BIGINT, Types.VARCHAR, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR },
 				BATCH);
 		this.all = List.of(accounts, keys, memberships, usage, rejects);
@@ -132,14 +137,35 @@ public class StagingStore implements StagingSink {
 				file.fileName(), rowsRead));
 	}
 
-	private void add(BatchInsert table, Object... values) {
+	public void onFlush(FlushListener listener) {
+		this.flushListener = listener;
+	}
+
+	private void add(TableWriter table, Object... values) {
 		if (table.add(values)) {
 			tx.executeWithoutResult(status -> table.flush());
+			try {
+				flushListener.flushed();
+			}
+			catch (RuntimeException ex) {
+				throw ex;
+			}
+			catch (Exception ex) {
+				throw new Interrupted(ex);
+			}
+		}
+	}
+
+	/** Carries a checked interruption out of the sink callbacks. */
+	public static final class Interrupted extends RuntimeException {
+
+		Interrupted(Exception cause) {
+			super(cause.getMessage(), cause);
 		}
 	}
 
 	private void flushAll() {
-		tx.executeWithoutResult(status -> all.forEach(BatchInsert::flush));
+		tx.executeWithoutResult(status -> all.forEach(TableWriter::flush));
 	}
 
 	/** Applies the whole-file rules and builds one row per user in scope. */
@@ -152,6 +178,9 @@ public class StagingStore implements StagingSink {
 			countDuplicateGrants();
 			recordScope();
 		});
+		// fresh statistics for the staging tables, so the migrate step's page queries get index plans
+		Dialect.of(jdbc).analyze(jdbc, List.of("stg_account", "stg_legacy_key", "stg_membership", "stg_usage",
+				"stg_user"));
 	}
 
 	private void rejectRepeatedIds() {

@@ -3,6 +3,7 @@ package io.keyshift.store;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,15 +45,18 @@ public class UserCaseSource {
 		return jdbc.queryForObject("select count(*) from stg_user where run_id = ?", Long.class, runId);
 	}
 
-	/** Up to {@code limit} undecided users with {@code afterUserId < user_id <= maxUserId}, in order. */
-	public List<UserCase> page(long afterUserId, long maxUserId, int limit) {
+	/**
+	 * The next page: up to {@code limit} users with {@code afterUserId < user_id <= maxUserId}, in
+	 * order, less any this run has already decided (a page replayed after a crash is not decided
+	 * twice). {@link Page#lastUserId()} is where the next page starts.
+	 */
+	public Page page(long afterUserId, long maxUserId, int limit) {
 		List<UserRow> users = new ArrayList<>(limit);
 		jdbc.query("""
 				select u.user_id, u.key_id, u.email, u.key_count, u.shared_email, k.status
 				from stg_user u
 				left join legacy_api_key k on k.key_id = u.key_id
 				where u.run_id = ? and u.user_id > ? and u.user_id <= ?
-				  and not exists (select 1 from migration_decision d where d.run_id = u.run_id and d.user_id = u.user_id)
 				order by u.user_id
 				fetch first ? rows only""", rs -> {
 			String status = rs.getString(6);
@@ -60,10 +64,17 @@ public class UserCaseSource {
 					status == null ? null : LegacyKeyStatus.valueOf(status)));
 		}, runId, afterUserId, maxUserId, limit);
 		if (users.isEmpty()) {
-			return List.of();
+			return new Page(List.of(), afterUserId, true);
 		}
 		long first = users.get(0).userId();
 		long last = users.get(users.size() - 1).userId();
+		boolean complete = users.size() < limit;
+		Set<Long> decided = new HashSet<>(jdbc.queryForList("""
+				select distinct user_id from migration_decision where run_id = ? and user_id between ? and ?""",
+				Long.class, runId, first, last));
+		if (!decided.isEmpty()) {
+			users.removeIf(u -> decided.contains(u.userId()));
+		}
 		Map<Long, TreeMap<Long, PairRows>> pairs = memberships(first, last);
 		Map<PairKey, ExistingToken> tokens = existingTokens(first, last);
 		Map<Long, List<KeyUsage>> usage = usage(first, last);
@@ -77,7 +88,11 @@ public class UserCaseSource {
 			cases.add(new UserCase(user.userId(), user.keyId(), user.email(), user.keyCount(), user.sharedEmail(),
 					user.keyStatus(), memberships, usage.getOrDefault(user.keyId(), List.of())));
 		}
-		return cases;
+		return new Page(cases, last, complete);
+	}
+
+	/** Users to decide, the last user id the page covered, and whether no user follows it. */
+	public record Page(List<UserCase> users, long lastUserId, boolean complete) {
 	}
 
 	private Map<Long, TreeMap<Long, PairRows>> memberships(long first, long last) {

@@ -1,0 +1,102 @@
+package io.keyshift.store;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+
+import javax.sql.DataSource;
+
+import org.postgresql.PGConnection;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
+
+/**
+ * Buffers rows as CSV and sends them with PostgreSQL's {@code COPY ... FROM STDIN}: several times
+ * faster than batched INSERTs for bulk rows. Uses the connection of the current transaction.
+ */
+final class CopyInsert implements TableWriter {
+
+	private final DataSource dataSource;
+
+	private final String table;
+
+	private final String copySql;
+
+	private final int batchSize;
+
+	private final StringBuilder csv = new StringBuilder(1 << 16);
+
+	private int rows;
+
+	CopyInsert(DataSource dataSource, String table, String[] columns, int batchSize) {
+		this.dataSource = dataSource;
+		this.table = table;
+		this.copySql = "copy " + table + " (" + String.join(", ", columns) + ") from stdin (format csv)";
+		this.batchSize = batchSize;
+	}
+
+	@Override
+	public boolean add(Object... values) {
+		for (int i = 0; i < values.length; i++) {
+			if (i > 0) {
+				csv.append(',');
+			}
+			append(values[i]);
+		}
+		csv.append('\n');
+		rows++;
+		return rows >= batchSize;
+	}
+
+	private void append(Object value) {
+		if (value == null) {
+			return; // an unquoted empty field is NULL in COPY's CSV format
+		}
+		if (value instanceof String s) {
+			csv.append('"');
+			for (int i = 0; i < s.length(); i++) {
+				char c = s.charAt(i);
+				if (c == '"') {
+					csv.append('"');
+				}
+				csv.append(c);
+			}
+			csv.append('"');
+		}
+		else if (value instanceof OffsetDateTime t) {
+			csv.append(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t));
+		}
+		else {
+			csv.append(value);
+		}
+	}
+
+	@Override
+	public void flush() {
+		if (rows == 0) {
+			return;
+		}
+		Connection connection = DataSourceUtils.getConnection(dataSource);
+		try {
+			byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
+			connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, new ByteArrayInputStream(bytes));
+		}
+		catch (SQLException ex) {
+			throw new SQLErrorCodeSQLExceptionTranslator(dataSource).translate("copy into " + table, null, ex);
+		}
+		catch (IOException ex) {
+			throw new DataAccessResourceFailureException("copy into " + table + " failed", ex);
+		}
+		finally {
+			DataSourceUtils.releaseConnection(connection, dataSource);
+		}
+		csv.setLength(0);
+		rows = 0;
+	}
+}
