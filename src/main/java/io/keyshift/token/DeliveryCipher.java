@@ -3,63 +3,85 @@ package io.keyshift.token;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.Arrays;
+import java.util.Objects;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * AES-256-GCM for notification payloads: a fresh random 96-bit nonce per message, and the
- * notification's identity as associated data, so a ciphertext moved to another row or user no
- * longer decrypts. Output: nonce followed by ciphertext and 128-bit tag.
+ * Seals notification payloads at rest with AES-256-GCM: a fresh random 96-bit nonce per message,
+ * and the notification's identity (e.g. {@code notification:<id>:user:<userId>}) as associated
+ * data, so a ciphertext copied to another row or user no longer decrypts. Sealed form: the 12-byte
+ * nonce, then the ciphertext with its 128-bit tag.
+ *
+ * <p>Thread-safe: a {@link Cipher} is not, so each call makes its own.
  */
 public final class DeliveryCipher {
 
-	private static final int NONCE = 12;
+	private static final String TRANSFORMATION = "AES/GCM/NoPadding";
 
-	private static final int TAG_BITS = 128;
+	/** 96 bits: the nonce size GCM is designed for; random nonces are safe far beyond a run's volume. */
+	static final int NONCE_BYTES = 12;
+
+	static final int TAG_BITS = 128;
+
+	private static final String UNDECRYPTABLE = "payload cannot be decrypted: wrong delivery key,"
+			+ " or it was moved from another notification or altered";
 
 	private final DeliveryKey key;
 
 	private final SecureRandom random;
 
 	public DeliveryCipher(DeliveryKey key, SecureRandom random) {
-		this.key = key;
-		this.random = random;
+		this.key = Objects.requireNonNull(key, "key");
+		this.random = Objects.requireNonNull(random, "random");
 	}
 
+	/** Seals {@code plaintext}, bound to {@code associatedData}: nonce || ciphertext+tag. */
 	public byte[] encrypt(byte[] plaintext, String associatedData) {
-		byte[] nonce = new byte[NONCE];
+		Objects.requireNonNull(plaintext, "plaintext");
+		byte[] aad = associatedData(associatedData);
+		byte[] nonce = new byte[NONCE_BYTES];
 		random.nextBytes(nonce);
 		try {
-			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+			Cipher cipher = Cipher.getInstance(TRANSFORMATION);
 			cipher.init(Cipher.ENCRYPT_MODE, key.secretKey(), new GCMParameterSpec(TAG_BITS, nonce));
-			cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
-			byte[] sealed = cipher.doFinal(plaintext);
-			byte[] out = new byte[NONCE + sealed.length];
-			System.arraycopy(nonce, 0, out, 0, NONCE);
-			System.arraycopy(sealed, 0, out, NONCE, sealed.length);
-			return out;
+			cipher.updateAAD(aad);
+			byte[] sealed = new byte[NONCE_BYTES + cipher.getOutputSize(plaintext.length)];
+			System.arraycopy(nonce, 0, sealed, 0, NONCE_BYTES);
+			cipher.doFinal(plaintext, 0, plaintext.length, sealed, NONCE_BYTES);
+			return sealed;
 		}
 		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("AES-GCM is not available", ex);
+			// Only a runtime without AES-GCM gets here; the key was checked to be 32 bytes.
+			throw new IllegalStateException("AES-GCM encryption is not available", ex);
 		}
 	}
 
+	/**
+	 * Opens what {@link #encrypt} sealed with the same key and associated data.
+	 * @throws IllegalArgumentException if it cannot be decrypted (wrong key, other associated data,
+	 * altered or truncated); the message carries none of the payload
+	 */
 	public byte[] decrypt(byte[] sealed, String associatedData) {
-		if (sealed.length < NONCE + TAG_BITS / 8) {
-			throw new IllegalArgumentException("payload cannot be decrypted: too short");
+		Objects.requireNonNull(sealed, "sealed");
+		byte[] aad = associatedData(associatedData);
+		if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
+			throw new IllegalArgumentException(UNDECRYPTABLE + " (too short to be a sealed payload)");
 		}
 		try {
-			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-			cipher.init(Cipher.DECRYPT_MODE, key.secretKey(),
-					new GCMParameterSpec(TAG_BITS, Arrays.copyOfRange(sealed, 0, NONCE)));
-			cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
-			return cipher.doFinal(sealed, NONCE, sealed.length - NONCE);
+			Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+			cipher.init(Cipher.DECRYPT_MODE, key.secretKey(), new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
+			cipher.updateAAD(aad);
+			return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
 		}
 		catch (GeneralSecurityException ex) {
-			throw new IllegalArgumentException(
-					"payload cannot be decrypted: wrong delivery key, or it was moved from another notification");
+			// No cause: a failed tag check says nothing useful, and nothing of the payload may leak.
+			throw new IllegalArgumentException(UNDECRYPTABLE);
 		}
+	}
+
+	private static byte[] associatedData(String associatedData) {
+		return Objects.requireNonNull(associatedData, "associatedData").getBytes(StandardCharsets.UTF_8);
 	}
 }

@@ -1,7 +1,9 @@
 package io.keyshift.token;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -12,59 +14,106 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The operator's AES-256 key under which new tokens wait, encrypted, for delivery: 32 random bytes,
- * base64, in a file ({@code openssl rand -base64 32 > delivery.key}).
+ * base64, in a file made by {@code openssl rand -base64 32 > delivery.key}. {@code toString()} is
+ * redacted.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class DeliveryKey {
 
-	private final byte[] key;
+	/** AES-256. */
+	static final int BYTES = 32;
+
+	/*
+	 * A real key file is 45 bytes; reading a bounded prefix means pointing the option at a large
+	 * file or a device such as /dev/urandom fails fast instead of filling memory, while a pipe
+	 * (process substitution) still works.
+	 */
+	private static final int MAX_FILE_BYTES = 1024;
+
+	private static final String HOW_TO_MAKE = "make one with: openssl rand -base64 32 > ";
+
+	private final SecretKeySpec key;
 
 	private DeliveryKey(byte[] key) {
-		this.key = key;
+		// SecretKeySpec copies the bytes, and being immutable it can be shared across threads.
+		this.key = new SecretKeySpec(key, "AES");
 	}
 
+	/**
+	 * A key from its 32 raw bytes (copied), for tests and callers that hold the bytes already.
+	 * @throws InvalidDeliveryKeyException if {@code key} is not 32 bytes long
+	 */
 	public static DeliveryKey of(byte[] key) {
-		if (key.length != 32) {
-			throw new InvalidDeliveryKeyException("a delivery key is 32 bytes, not " + key.length);
+		if (key.length != BYTES) {
+			throw new InvalidDeliveryKeyException("a delivery key is " + BYTES + " bytes, not " + key.length);
 		}
-		return new DeliveryKey(key.clone());
+		return new DeliveryKey(key);
 	}
 
+	/**
+	 * Reads a key file: base64 (standard alphabet) of exactly 32 bytes, surrounding whitespace allowed.
+	 * @throws InvalidDeliveryKeyException naming the file and the problem (missing, unreadable, not
+	 * base64, wrong length), never quoting the file's content
+	 */
 	public static DeliveryKey load(Path file) {
+		if (Files.isDirectory(file)) {
+			throw invalid(file, "is a directory, not a key file");
+		}
 		if (!Files.exists(file)) {
-			throw new InvalidDeliveryKeyException("delivery key file " + file + " does not exist");
+			throw invalid(file, "does not exist (" + HOW_TO_MAKE + file.getFileName() + ")");
 		}
-		String text;
-		try {
-			text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+		byte[] raw;
+		try (InputStream in = Files.newInputStream(file)) {
+			raw = in.readNBytes(MAX_FILE_BYTES + 1);
 		}
-		catch (IOException | RuntimeException ex) {
-			throw new InvalidDeliveryKeyException("delivery key file " + file + " cannot be read");
+		catch (AccessDeniedException ex) {
+			throw invalid(file, "cannot be read: permission denied");
+		}
+		catch (IOException | SecurityException ex) {
+			throw invalid(file, "cannot be read (" + ex.getClass().getSimpleName() + ")");
+		}
+		if (raw.length > MAX_FILE_BYTES) {
+			throw invalid(file, "is longer than " + MAX_FILE_BYTES + " bytes; a key file holds 44 base64 characters ("
+					+ HOW_TO_MAKE + file.getFileName() + ")");
+		}
+		// Whitespace anywhere: openssl adds a newline, and wraps longer output, which then gets the
+		// clearer "decodes to N bytes" message rather than "not base64". A BOM comes from some editors.
+		String text = new String(raw, StandardCharsets.UTF_8).replace("\uFEFF", "").replaceAll("\\s+", "");
+		Arrays.fill(raw, (byte) 0);
+		if (text.isEmpty()) {
+			throw invalid(file, "is empty (" + HOW_TO_MAKE + file.getFileName() + ")");
 		}
 		byte[] decoded;
 		try {
-			decoded = Base64.getMimeDecoder().decode(text);
-			if (text.isEmpty() || !text.matches("[A-Za-z0-9+/=\\s]+")) {
-				throw new IllegalArgumentException();
-			}
+			decoded = Base64.getDecoder().decode(text);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidDeliveryKeyException("delivery key file " + file
-					+ " is not base64 (make one with: openssl rand -base64 32 > " + file.getFileName() + ")");
+			// The decoder's own message names the offending character: part of the key, so not passed on.
+			throw invalid(file, "is not base64 (" + HOW_TO_MAKE + file.getFileName() + ")");
 		}
-		if (decoded.length != 32) {
+		try {
+			if (decoded.length != BYTES) {
+				throw invalid(file, "decodes to " + decoded.length + " bytes, expected " + BYTES + " ("
+						+ HOW_TO_MAKE + file.getFileName() + ")");
+			}
+			return new DeliveryKey(decoded);
+		}
+		finally {
 			Arrays.fill(decoded, (byte) 0);
-			throw new InvalidDeliveryKeyException("delivery key file " + file + " decodes to " + decoded.length
-					+ " bytes, expected 32 (make one with: openssl rand -base64 32 > " + file.getFileName() + ")");
 		}
-		return new DeliveryKey(decoded);
 	}
 
 	SecretKey secretKey() {
-		return new SecretKeySpec(key, "AES");
+		return key;
 	}
 
 	@Override
 	public String toString() {
 		return "DeliveryKey[redacted]";
+	}
+
+	private static InvalidDeliveryKeyException invalid(Path file, String problem) {
+		return new InvalidDeliveryKeyException("delivery key file " + file + " " + problem);
 	}
 }
