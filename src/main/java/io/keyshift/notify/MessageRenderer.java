@@ -1,0 +1,340 @@
+package io.keyshift.notify;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders the message one user receives: a subject, plain text and an HTML alternative, with every
+ * value from the payload escaped in the HTML. TOKENS_ISSUED lists each new PAT with its value (shown
+ * once); NO_TOKEN_ISSUED says per account, in plain words, why no token could be issued. Both carry
+ * the migration steps of the product's documentation, with the places the legacy key was used
+ * when the export said so.
+ *
+ * <p>{@link #renderPreview} renders what a dry run of delivery can show without the delivery key:
+ * only what is stored outside the encrypted payload.
+ */
+public final class MessageRenderer {
+
+	static final String TOKENS_SUBJECT = "Action needed: your new personal access tokens replace your legacy API key";
+
+	static final String NO_TOKEN_SUBJECT = "Your legacy API key is deprecated: no personal access token could be issued";
+
+	static final String WHERE_TO_CREATE = "Account Settings \u2192 API tokens \u2192 Personal tokens";
+
+	public RenderedMessage render(NotificationPayload payload) {
+		return switch (kind(payload.kind())) {
+			case TOKENS -> tokensIssued(payload);
+			case NO_TOKEN -> noTokenIssued(payload);
+		};
+	}
+
+	/**
+	 * The dry-run stand-in for a message: who would get which kind of message, with the tokens, the
+	 * accounts and the key usage withheld (they are in the encrypted payload, which a dry run does
+	 * not open).
+	 */
+	public RenderedMessage renderPreview(String kind, long userId, String email) {
+		Kind k = kind(kind);
+		Doc doc = new Doc();
+		doc.paragraph("[Preview: nothing is sent in a dry run. This message would go to " + email + " (user " + userId
+				+ "), kind " + kind + ". Its " + (k == Kind.TOKENS ? "tokens" : "reasons")
+				+ ", accounts and key usage are withheld: they are in the encrypted payload, which a dry run does not"
+				+ " decrypt.]");
+		if (k == Kind.TOKENS) {
+			doc.paragraph(tokensIntro());
+			doc.paragraph("[the new tokens: withheld in this preview]");
+		}
+		else {
+			doc.paragraph(noTokenIntro());
+			doc.paragraph("[the accounts and reasons: withheld in this preview]");
+		}
+		steps(doc, k, List.of(), 0);
+		closing(doc, k);
+		return doc.finish(k == Kind.TOKENS ? TOKENS_SUBJECT : NO_TOKEN_SUBJECT);
+	}
+
+	private RenderedMessage tokensIssued(NotificationPayload payload) {
+		List<NotificationPayload.TokenEntry> tokens = payload.tokens() == null ? List.of() : payload.tokens();
+		if (tokens.isEmpty()) {
+			throw new IllegalArgumentException("a TOKENS_ISSUED notification without tokens");
+		}
+		Doc doc = new Doc();
+		doc.paragraph("Hello,");
+		doc.paragraph(tokensIntro());
+		doc.warning("Copy " + (tokens.size() == 1 ? "the token" : "each token")
+				+ " now and keep it in a password manager or secret store. This is the only time it is shown:"
+				+ " it is not stored anywhere in readable form and will not be shown again. If you lose it, create a"
+				+ " new one under " + WHERE_TO_CREATE + ".");
+		for (NotificationPayload.TokenEntry token : tokens) {
+			doc.token(account(token.accountId(), token.accountName()), token.name(), token.token(), token.hint(),
+					Permissions.describe(token.permissions()));
+		}
+		steps(doc, Kind.TOKENS, usage(payload), tokens.size());
+		closing(doc, Kind.TOKENS);
+		return doc.finish(TOKENS_SUBJECT);
+	}
+
+	private RenderedMessage noTokenIssued(NotificationPayload payload) {
+		Doc doc = new Doc();
+		doc.paragraph("Hello,");
+		doc.paragraph(noTokenIntro());
+		List<String> reasons = new ArrayList<>();
+		List<NotificationPayload.SkippedEntry> skipped = payload.skipped() == null ? List.of() : payload.skipped();
+		for (NotificationPayload.SkippedEntry entry : skipped) {
+			reasons.add(entry.accountId() == null ? sentence(reason(entry.reason()))
+					: account(entry.accountId(), entry.accountName()) + ": " + reason(entry.reason()) + ".");
+		}
+		if (reasons.isEmpty()) {
+			reasons.add("No account of yours is eligible for personal access tokens.");
+		}
+		doc.bullets(reasons);
+		steps(doc, Kind.NO_TOKEN, usage(payload), 0);
+		closing(doc, Kind.NO_TOKEN);
+		return doc.finish(NO_TOKEN_SUBJECT);
+	}
+
+	private static String tokensIntro() {
+		return "Your legacy user API key is deprecated and will stop working. It has been replaced by personal"
+				+ " access tokens (PATs). A personal access token works in one account only, so you get one for each"
+				+ " account where you hold a developer license, with exactly the permissions you have in that account.";
+	}
+
+	private static String noTokenIntro() {
+		return "Your legacy user API key is deprecated and will stop working. It is being replaced by personal"
+				+ " access tokens (PATs), which work in one account only and are available to users with a developer"
+				+ " license on Team and Enterprise accounts. We could not issue you a token:";
+	}
+
+	private static void steps(Doc doc, Kind kind, List<String> usage, int tokenCount) {
+		doc.heading("What to do now");
+		List<String> steps = new ArrayList<>();
+		if (kind == Kind.TOKENS) {
+			steps.add("Replace the legacy API key everywhere it is used with the token of the right account, then"
+					+ " check that each of those places still works."
+					+ (usage.isEmpty() ? " Make a list of every place that calls the API with it first: scripts, CI"
+							+ " jobs, notebooks, integrations." : " It was used recently here:"));
+		}
+		else {
+			steps.add("Replace the legacy API key everywhere it is used: it will stop working there. Where you still"
+					+ " need API access, use a personal access token of that account (step 2) or a service token"
+					+ " (step 3)."
+					+ (usage.isEmpty() ? " Make a list of every place that calls the API with it: scripts, CI jobs,"
+							+ " notebooks, integrations." : " It was used recently here:"));
+		}
+		steps.add(kind == Kind.TOKENS
+				? "Use one personal access token per account. A token works only in the account it was made for;"
+						+ (tokenCount > 1 ? " you have " + tokenCount + " above, one for each account. " : " ")
+						+ "Where one legacy key served several accounts, use each account's own token there."
+				: "If you still need API access to an account, ask an account admin for a developer license on a"
+						+ " Team or Enterprise account, then create a personal access token under " + WHERE_TO_CREATE
+						+ ": one per account, copied when it is shown (it is shown only once).");
+		steps.add("Use a personal token only where a person's access is needed. Move service and automation flows"
+				+ " (CI pipelines, schedulers, Terraform, Airflow and the like) to service tokens, which belong to the"
+				+ " account rather than to you; an account admin can create them.");
+		steps.add("/v2/accounts and /v3/accounts now return only the account of the token you call them with, not"
+				+ " every account you belong to. To read another account, call it with that account's token.");
+		doc.steps(steps, 0, usage);
+	}
+
+	private static void closing(Doc doc, Kind kind) {
+		doc.paragraph(kind == Kind.TOKENS
+				? "Keep this message private and do not forward it: it holds secrets. Once the tokens are stored"
+						+ " safely, delete it. If you did not expect this message, tell your administrator."
+				: "If you did not expect this message, tell your administrator.");
+	}
+
+	private static List<String> usage(NotificationPayload payload) {
+		List<String> out = new ArrayList<>();
+		if (payload.usage() == null) {
+			return out;
+		}
+		for (NotificationPayload.UsageEntry u : payload.usage()) {
+			StringBuilder line = new StringBuilder(u.endpoint() == null || u.endpoint().isBlank() ? "(endpoint unknown)"
+					: u.endpoint());
+			if (u.client() != null && !u.client().isBlank()) {
+				line.append(" from ").append(u.client());
+			}
+			if (u.lastCalledAt() != null && !u.lastCalledAt().isBlank()) {
+				line.append(", last call ").append(u.lastCalledAt());
+			}
+			if (u.calls() > 0) {
+				line.append(String.format(Locale.ROOT, " (%,d call%s)", u.calls(), u.calls() == 1 ? "" : "s"));
+			}
+			out.add(line.toString());
+		}
+		return out;
+	}
+
+	static String account(Long accountId, String accountName) {
+		if (accountName == null || accountName.isBlank()) {
+			return accountId == null ? "Your user" : "Account " + accountId;
+		}
+		return accountName + (accountId == null ? "" : " (account " + accountId + ")");
+	}
+
+	static String reason(String code) {
+		if (code == null) {
+			return "no token could be issued";
+		}
+		return switch (code) {
+			case "NO_MEMBERSHIPS" -> "you are not a member of any account, so there is no account a token could be"
+					+ " issued for";
+			case "ACCOUNT_INACTIVE" -> "the account is locked or deleted";
+			case "PLAN_NOT_ELIGIBLE" -> "the account is on the Developer plan; personal access tokens come with the"
+					+ " Team and Enterprise plans";
+			case "NO_DEVELOPER_LICENSE" -> "you do not have a developer license in this account, and only"
+					+ " developer-licensed users can hold personal access tokens";
+			default -> "no token could be issued (" + code + ")";
+		};
+	}
+
+	private static String sentence(String text) {
+		return Character.toUpperCase(text.charAt(0)) + text.substring(1) + ".";
+	}
+
+	private enum Kind {
+
+		TOKENS, NO_TOKEN
+	}
+
+	private static Kind kind(String kind) {
+		if ("TOKENS_ISSUED".equals(kind)) {
+			return Kind.TOKENS;
+		}
+		if ("NO_TOKEN_ISSUED".equals(kind)) {
+			return Kind.NO_TOKEN;
+		}
+		throw new IllegalArgumentException("unknown notification kind");
+	}
+
+	/** Permissions as the report writes them ({@code admin@1201;developer@all}), in words. */
+	static final class Permissions {
+
+		private Permissions() {
+		}
+
+		static String describe(String codes) {
+			if (codes == null || codes.isBlank()) {
+				return "none";
+			}
+			Map<String, List<String>> bySet = new LinkedHashMap<>();
+			for (String grant : codes.split(";")) {
+				int at = grant.lastIndexOf('@');
+				if (at <= 0) {
+					return codes;
+				}
+				bySet.computeIfAbsent(grant.substring(0, at).strip(), k -> new ArrayList<>())
+					.add(grant.substring(at + 1).strip());
+			}
+			List<String> parts = new ArrayList<>();
+			bySet.forEach((set, scopes) -> parts.add(set + " " + (scopes.contains("all") ? "on all projects"
+					: (scopes.size() == 1 ? "on project " : "on projects ") + String.join(", ", scopes))));
+			return String.join("; ", parts);
+		}
+	}
+
+	/** Builds the plain text and the HTML side by side; everything that goes into the HTML is escaped. */
+	private static final class Doc {
+
+		private final StringBuilder text = new StringBuilder();
+
+		private final StringBuilder html = new StringBuilder();
+
+		void paragraph(String s) {
+			text.append(s).append("\n\n");
+			html.append("<p>").append(escape(s)).append("</p>\n");
+		}
+
+		void heading(String s) {
+			text.append(s).append('\n').append("-".repeat(s.length())).append("\n\n");
+			html.append("<h2 style=\"font-size:1.15em\">").append(escape(s)).append("</h2>\n");
+		}
+
+		void warning(String s) {
+			text.append("IMPORTANT: ").append(s).append("\n\n");
+			html.append("<p style=\"border-left:4px solid #c0392b;padding:8px 12px;background:#fdf2f2\"><strong>Important:"
+					+ "</strong> ").append(escape(s)).append("</p>\n");
+		}
+
+		void bullets(List<String> items) {
+			html.append("<ul>\n");
+			for (String item : items) {
+				text.append("  - ").append(item).append('\n');
+				html.append("<li>").append(escape(item)).append("</li>\n");
+			}
+			text.append('\n');
+			html.append("</ul>\n");
+		}
+
+		/** Numbered steps; {@code detail} are bullets under step {@code detailStep}. */
+		void steps(List<String> items, int detailStep, List<String> detail) {
+			html.append("<ol>\n");
+			for (int i = 0; i < items.size(); i++) {
+				text.append(i + 1).append(". ").append(items.get(i)).append('\n');
+				html.append("<li>").append(escape(items.get(i)));
+				if (i == detailStep && !detail.isEmpty()) {
+					html.append("<ul>");
+					for (String d : detail) {
+						text.append("     - ").append(d).append('\n');
+						html.append("<li>").append(escape(d)).append("</li>");
+					}
+					html.append("</ul>");
+				}
+				html.append("</li>\n");
+			}
+			text.append('\n');
+			html.append("</ol>\n");
+		}
+
+		void token(String account, String name, String token, String hint, String permissions) {
+			text.append(account).append('\n')
+				.append("  Token name:   ").append(name).append('\n')
+				.append("  Token:        ").append(token).append('\n')
+				.append("  Ends in:      ").append(hint).append('\n')
+				.append("  Permissions:  ").append(permissions).append("\n\n");
+			html.append("<table style=\"border-collapse:collapse;margin:12px 0\">\n")
+				.append("<tr><th colspan=\"2\" style=\"text-align:left;padding:4px 0\">").append(escape(account))
+				.append("</th></tr>\n")
+				.append(row("Token name", escape(name)))
+				.append(row("Token", "<code style=\"font-size:1.05em;background:#f4f4f4;padding:2px 4px\">"
+						+ escape(token) + "</code>"))
+				.append(row("Ends in", escape(hint)))
+				.append(row("Permissions", escape(permissions)))
+				.append("</table>\n");
+		}
+
+		private static String row(String label, String valueHtml) {
+			return "<tr><td style=\"padding:2px 12px 2px 0;color:#555\">" + escape(label) + "</td><td>" + valueHtml
+					+ "</td></tr>\n";
+		}
+
+		RenderedMessage finish(String subject) {
+			String page = "<!DOCTYPE html>\n<html><head><meta charset=\"UTF-8\"><title>" + escape(subject)
+					+ "</title></head>\n<body style=\"font-family:sans-serif;line-height:1.45;max-width:42em\">\n" + html
+					+ "</body></html>\n";
+			return new RenderedMessage(subject, text.toString().stripTrailing() + "\n", page);
+		}
+	}
+
+	static String escape(String s) {
+		if (s == null) {
+			return "";
+		}
+		StringBuilder out = new StringBuilder(s.length() + 16);
+		for (int i = 0; i < s.length(); i++) {
+			char c = s.charAt(i);
+			switch (c) {
+				case '&' -> out.append("&amp;");
+				case '<' -> out.append("&lt;");
+				case '>' -> out.append("&gt;");
+				case '"' -> out.append("&quot;");
+				case '\'' -> out.append("&#39;");
+				default -> out.append(c);
+			}
+		}
+		return out.toString();
+	}
+}

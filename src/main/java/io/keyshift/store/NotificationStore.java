@@ -1,0 +1,126 @@
+package io.keyshift.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * SQL for delivering {@code token_notification} rows. Every change is one statement guarded by
+ * {@code status = 'PENDING'}, so a row that was delivered cannot be claimed, failed or delivered
+ * again: the caller learns it from the update count.
+ */
+public class NotificationStore {
+
+	/** {@code last_error} holds at most this many characters. */
+	public static final int MAX_ERROR_LENGTH = 1000;
+
+	private final JdbcTemplate jdbc;
+
+	public NotificationStore(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * A pending notification. {@code sealedPayload} is the base64 AES-GCM ciphertext: not a secret
+	 * without the delivery key, but never printed either.
+	 */
+	public record Pending(UUID id, long userId, String email, String kind, String sealedPayload, int attempts,
+			String lastError, OffsetDateTime createdAt, long runId) {
+
+		@Override
+		public String toString() {
+			return "Pending[id=" + id + ", userId=" + userId + ", kind=" + kind + ", attempts=" + attempts + "]";
+		}
+	}
+
+	/**
+	 * One page of the pending notifications due at {@code now} (never tried, or their backoff is
+	 * over), in id order after {@code after} (null: from the start). Keyset paging, no offset.
+	 */
+	public List<Pending> due(OffsetDateTime now, UUID after, int limit) {
+		if (after == null) {
+			return jdbc.query("""
+					select id, user_id, email, kind, payload, attempts, last_error, created_at, run_id
+					from token_notification
+					where status = 'PENDING' and (next_attempt_at is null or next_attempt_at <= ?)
+					order by id
+					fetch first ? rows only
+					""", NotificationStore::pending, now, limit);
+		}
+		return jdbc.query("""
+				select id, user_id, email, kind, payload, attempts, last_error, created_at, run_id
+				from token_notification
+				where status = 'PENDING' and (next_attempt_at is null or next_attempt_at <= ?) and id > ?
+				order by id
+				fetch first ? rows only
+				""", NotificationStore::pending, now, after, limit);
+	}
+
+	/**
+	 * Takes a due row for one sender until {@code until}: a second deliverer running at the same
+	 * time sees it as not due and leaves it alone. False when the row is no longer pending and due
+	 * (delivered, or taken by someone else meanwhile). If the sender dies, the row is due again at
+	 * {@code until}.
+	 */
+	public boolean claim(UUID id, OffsetDateTime now, OffsetDateTime until) {
+		return jdbc.update("""
+				update token_notification
+				set next_attempt_at = ?
+				where id = ? and status = 'PENDING' and (next_attempt_at is null or next_attempt_at <= ?)
+				""", until, id, now) == 1;
+	}
+
+	/**
+	 * Marks a row delivered and erases its payload, in one statement. False when it was not pending
+	 * any more (another deliverer got there first): nothing is changed then.
+	 */
+	public boolean markDelivered(UUID id, OffsetDateTime now) {
+		return jdbc.update("""
+				update token_notification
+				set status = 'DELIVERED', payload = null, delivered_at = ?, next_attempt_at = null, last_error = null
+				where id = ? and status = 'PENDING'
+				""", now, id) == 1;
+	}
+
+	/**
+	 * Records a failed attempt: the row stays PENDING with its payload, {@code attempts} becomes
+	 * {@code attempts}, and it is due again at {@code nextAttemptAt}. {@code error} must hold no
+	 * secret; it is cut to {@link #MAX_ERROR_LENGTH} characters.
+	 */
+	public boolean recordFailure(UUID id, int attempts, String error, OffsetDateTime nextAttemptAt) {
+		String text = error == null ? "unknown error" : error;
+		if (text.length() > MAX_ERROR_LENGTH) {
+			text = text.substring(0, MAX_ERROR_LENGTH - 1) + "…";
+		}
+		return jdbc.update("""
+				update token_notification
+				set attempts = ?, last_error = ?, next_attempt_at = ?
+				where id = ? and status = 'PENDING'
+				""", attempts, text, nextAttemptAt, id) == 1;
+	}
+
+	/** How many notifications are still pending, due now or not. */
+	public long countPending() {
+		Long count = jdbc.queryForObject("select count(*) from token_notification where status = 'PENDING'",
+				Long.class);
+		return count == null ? 0 : count;
+	}
+
+	/** When the earliest pending notification that is not due at {@code now} will be; null if none. */
+	public OffsetDateTime nextDueAfter(OffsetDateTime now) {
+		return jdbc.query("""
+				select min(next_attempt_at)
+				from token_notification
+				where status = 'PENDING' and next_attempt_at > ?
+				""", rs -> rs.next() ? Timestamps.get(rs, 1) : null, now);
+	}
+
+	private static Pending pending(ResultSet rs, int row) throws SQLException {
+		return new Pending(rs.getObject(1, UUID.class), rs.getLong(2), rs.getString(3), rs.getString(4),
+				rs.getString(5), rs.getInt(6), rs.getString(7), Timestamps.get(rs, 8), rs.getLong(9));
+	}
+}

@@ -1,0 +1,154 @@
+package io.keyshift.notify;
+
+import java.util.List;
+
+import io.keyshift.notify.NotificationPayload.SkippedEntry;
+import io.keyshift.notify.NotificationPayload.TokenEntry;
+import io.keyshift.notify.NotificationPayload.UsageEntry;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MessageRendererTests {
+
+	private static final String TOKEN_A = "dbtu_" + "A".repeat(43) + "000001";
+
+	private static final String TOKEN_B = "dbtu_" + "B".repeat(43) + "000002";
+
+	private final MessageRenderer renderer = new MessageRenderer();
+
+	private static NotificationPayload tokensIssued(List<UsageEntry> usage) {
+		return new NotificationPayload("TOKENS_ISSUED", 42, "ana@example.com",
+				List.of(new TokenEntry(1201, "Spice Harvesting", "Migrated from legacy API key 7", "0001",
+						"admin@12;admin@15;developer@all", TOKEN_A),
+						new TokenEntry(1300, "Guild <Navigators> & \"Co\"", "Migrated from legacy API key 7", "0002",
+								"job_viewer@99", TOKEN_B)),
+				List.of(), usage);
+	}
+
+	@Test
+	void tokensIssuedListsEveryTokenWithAccountNameHintPermissionsAndValueInTextAndHtml() {
+		RenderedMessage m = renderer.render(tokensIssued(List.of()));
+
+		assertThat(m.subject()).contains("personal access tokens");
+		assertThat(m.text()).contains(TOKEN_A, TOKEN_B, "Spice Harvesting (account 1201)", "(account 1300)",
+				"Migrated from legacy API key 7", "0001", "0002",
+				"admin on projects 12, 15; developer on all projects", "job_viewer on project 99");
+		assertThat(m.html()).contains(TOKEN_A, TOKEN_B, "Spice Harvesting (account 1201)",
+				"admin on projects 12, 15; developer on all projects");
+	}
+
+	@Test
+	void tokensIssuedWarnsToCopyTheTokenNowBecauseItIsNotShownAgain() {
+		RenderedMessage m = renderer.render(tokensIssued(List.of()));
+
+		assertThat(m.text()).contains("Copy each token now").contains("will not be shown again");
+		assertThat(m.text().indexOf("will not be shown again")).isLessThan(m.text().indexOf(TOKEN_A));
+		assertThat(m.html()).contains("will not be shown again");
+	}
+
+	@Test
+	void htmlEscapesEveryValueFromThePayload() {
+		NotificationPayload payload = new NotificationPayload("TOKENS_ISSUED", 42, "ana@example.com",
+				List.of(new TokenEntry(1, "<script>alert(1)</script>", "n'ame & \"q\"", "0001", "admin@all", TOKEN_A)),
+				List.of(), List.of(new UsageEntry("/api/v2/<x>", "curl/8 <img src=x>", null, 1)));
+
+		RenderedMessage m = renderer.render(payload);
+
+		assertThat(m.html()).doesNotContain("<script>", "<img", "<x>", "n'ame & \"q\"")
+			.contains("&lt;script&gt;alert(1)&lt;/script&gt;", "n&#39;ame &amp; &quot;q&quot;",
+					"curl/8 &lt;img src=x&gt;");
+		assertThat(m.text()).contains("<script>alert(1)</script>");
+	}
+
+	@Test
+	void bothKindsCarryTheMigrationSteps() {
+		RenderedMessage tokens = renderer.render(tokensIssued(List.of()));
+		RenderedMessage none = renderer.render(new NotificationPayload("NO_TOKEN_ISSUED", 9, "bo@example.com",
+				List.of(), List.of(new SkippedEntry(5L, "Dev shop", "PLAN_NOT_ELIGIBLE")), List.of()));
+
+		for (RenderedMessage m : List.of(tokens, none)) {
+			assertThat(m.text()).contains("everywhere it is used", "per account", "service tokens",
+					"/v2/accounts and /v3/accounts now return only the account of the token");
+			assertThat(m.html()).contains("service tokens", "/v2/accounts and /v3/accounts");
+		}
+		assertThat(tokens.text()).contains("you have 2 above, one for each account");
+	}
+
+	@Test
+	void listsWhereTheLegacyKeyWasUsedWhenTheExportSaysSo() {
+		RenderedMessage m = renderer.render(tokensIssued(
+				List.of(new UsageEntry("/api/v3/accounts/", "terraform/1.6.0", "2026-11-01T10:00Z", 1234),
+						new UsageEntry("/api/v2/jobs/", "python-requests/2.31", null, 1))));
+
+		assertThat(m.text()).contains("It was used recently here:",
+				"/api/v3/accounts/ from terraform/1.6.0, last call 2026-11-01T10:00Z (1,234 calls)",
+				"/api/v2/jobs/ from python-requests/2.31 (1 call)");
+		assertThat(m.html()).contains("/api/v3/accounts/ from terraform/1.6.0");
+	}
+
+	@Test
+	void withoutUsageAsksTheUserToListThePlacesThemselves() {
+		RenderedMessage m = renderer.render(tokensIssued(List.of()));
+
+		assertThat(m.text()).contains("Make a list of every place").doesNotContain("It was used recently here");
+	}
+
+	@Test
+	void noTokenIssuedGivesEachAccountsReasonInPlainWordsNotCodes() {
+		RenderedMessage m = renderer.render(new NotificationPayload("NO_TOKEN_ISSUED", 9, "bo@example.com", List.of(),
+				List.of(new SkippedEntry(5L, "Dev shop", "PLAN_NOT_ELIGIBLE"),
+						new SkippedEntry(6L, "Old corp", "ACCOUNT_INACTIVE"),
+						new SkippedEntry(7L, null, "NO_DEVELOPER_LICENSE")),
+				List.of()));
+
+		assertThat(m.subject()).contains("no personal access token could be issued");
+		assertThat(m.text()).contains("Dev shop (account 5): the account is on the Developer plan",
+				"Old corp (account 6): the account is locked or deleted",
+				"Account 7: you do not have a developer license in this account")
+			.doesNotContain("PLAN_NOT_ELIGIBLE", "ACCOUNT_INACTIVE", "NO_DEVELOPER_LICENSE", "dbtu_");
+	}
+
+	@Test
+	void noMembershipsIsAUserLevelReason() {
+		RenderedMessage m = renderer.render(new NotificationPayload("NO_TOKEN_ISSUED", 9, "bo@example.com", List.of(),
+				List.of(new SkippedEntry(null, null, "NO_MEMBERSHIPS")), List.of()));
+
+		assertThat(m.text()).contains("You are not a member of any account").doesNotContain("NO_MEMBERSHIPS");
+	}
+
+	@Test
+	void previewShowsKindUserAndEmailAndSaysTokensAreWithheld() {
+		RenderedMessage m = renderer.renderPreview("TOKENS_ISSUED", 42, "ana@example.com");
+
+		assertThat(m.subject()).isEqualTo(renderer.render(tokensIssued(List.of())).subject());
+		assertThat(m.text()).contains("ana@example.com", "user 42", "TOKENS_ISSUED", "withheld", "service tokens")
+			.doesNotContain("dbtu_");
+		assertThat(m.html()).contains("withheld");
+	}
+
+	@Test
+	void previewOfNoTokenIssuedHasItsOwnSubject() {
+		assertThat(renderer.renderPreview("NO_TOKEN_ISSUED", 9, "bo@example.com").subject())
+			.contains("no personal access token could be issued");
+	}
+
+	@Test
+	void refusesAnUnknownKindAndATokensMessageWithoutTokens() {
+		assertThatThrownBy(() -> renderer.renderPreview("SOMETHING", 1, "x@example.com"))
+			.isInstanceOf(IllegalArgumentException.class);
+		assertThatThrownBy(() -> renderer.render(new NotificationPayload("TOKENS_ISSUED", 1, "x@example.com",
+				List.of(), List.of(), List.of())))
+			.isInstanceOf(IllegalArgumentException.class);
+	}
+
+	@Test
+	void renderedMessageToStringHidesTheBody() {
+		RenderedMessage m = renderer.render(tokensIssued(List.of()));
+
+		assertThat(m.toString()).doesNotContain("dbtu_");
+		assertThat(m.addressed("keyshift@example.com", "ana@example.com").toString()).doesNotContain("dbtu_");
+	}
+}

@@ -1,0 +1,131 @@
+package io.keyshift.notify;
+
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.keyshift.store.NotificationStore;
+import io.keyshift.store.NotificationStore.Pending;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NotificationStoreIT {
+
+	private static final OffsetDateTime T0 = OffsetDateTime.of(2026, 12, 1, 9, 0, 0, 0, ZoneOffset.UTC);
+
+	@TempDir
+	Path dir;
+
+	private static List<UUID> insert(NotifyDatabase db, int count) {
+		List<UUID> ids = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			UUID id = UUID.randomUUID();
+			db.insertRow(id, 100 + i, "u" + i + "@example.com", "NO_TOKEN_ISSUED", "c2VhbGVk", T0);
+			ids.add(id);
+		}
+		return ids;
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void pagesThroughEveryDueNotificationOnceByKeyset(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			List<UUID> ids = insert(db, 7);
+			NotificationStore store = db.store();
+
+			List<UUID> seen = new ArrayList<>();
+			List<Integer> pageSizes = new ArrayList<>();
+			UUID after = null;
+			List<Pending> page;
+			do {
+				page = store.due(T0, after, 3);
+				pageSizes.add(page.size());
+				for (Pending p : page) {
+					seen.add(p.id());
+					after = p.id();
+				}
+			}
+			while (page.size() == 3);
+
+			assertThat(seen).containsExactlyInAnyOrderElementsOf(ids).doesNotHaveDuplicates();
+			assertThat(pageSizes).containsExactly(3, 3, 1);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void markDeliveredErasesThePayloadOnceAndOnlyOnce(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			UUID id = insert(db, 1).get(0);
+			NotificationStore store = db.store();
+
+			assertThat(store.markDelivered(id, T0.plusMinutes(1))).isTrue();
+			assertThat(store.markDelivered(id, T0.plusMinutes(2))).isFalse();
+
+			Map<String, Object> row = db.row(id);
+			assertThat(row.get("STATUS")).isEqualTo("DELIVERED");
+			assertThat(row.get("PAYLOAD")).isNull();
+			assertThat(store.due(T0.plusHours(1), null, 10)).isEmpty();
+			assertThat(store.countPending()).isZero();
+			assertThat(db.jdbc().queryForObject("select delivered_at from token_notification where id = ?",
+					OffsetDateTime.class, id).toInstant()).isEqualTo(T0.plusMinutes(1).toInstant());
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void aFailedAttemptKeepsThePayloadAndIsNotDueUntilItsBackoffEnds(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			UUID id = insert(db, 1).get(0);
+			NotificationStore store = db.store();
+
+			assertThat(store.recordFailure(id, 1, "x".repeat(1500), T0.plusMinutes(1))).isTrue();
+
+			Map<String, Object> row = db.row(id);
+			assertThat(row.get("STATUS")).isEqualTo("PENDING");
+			assertThat(row.get("PAYLOAD")).isEqualTo("c2VhbGVk");
+			assertThat(row.get("ATTEMPTS")).isEqualTo(1);
+			assertThat((String) row.get("LAST_ERROR")).hasSize(NotificationStore.MAX_ERROR_LENGTH);
+			assertThat(store.due(T0.plusSeconds(59), null, 10)).isEmpty();
+			assertThat(store.due(T0.plusMinutes(1), null, 10)).extracting(Pending::attempts).containsExactly(1);
+			assertThat(store.nextDueAfter(T0).toInstant()).isEqualTo(T0.plusMinutes(1).toInstant());
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void aClaimedNotificationCannotBeClaimedAgainUntilTheLeaseEnds(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			UUID id = insert(db, 1).get(0);
+			NotificationStore store = db.store();
+
+			assertThat(store.claim(id, T0, T0.plusMinutes(10))).isTrue();
+			assertThat(store.claim(id, T0.plusMinutes(5), T0.plusMinutes(15))).isFalse();
+			assertThat(store.due(T0.plusMinutes(5), null, 10)).isEmpty();
+			assertThat(store.claim(id, T0.plusMinutes(10), T0.plusMinutes(20))).isTrue();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void aDeliveredNotificationCannotBeClaimedOrFailed(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			UUID id = insert(db, 1).get(0);
+			NotificationStore store = db.store();
+			store.markDelivered(id, T0);
+
+			assertThat(store.claim(id, T0.plusHours(1), T0.plusHours(2))).isFalse();
+			assertThat(store.recordFailure(id, 1, "late failure", T0.plusHours(1))).isFalse();
+			assertThat(db.row(id).get("ATTEMPTS")).isEqualTo(0);
+			assertThat(db.row(id).get("LAST_ERROR")).isNull();
+		}
+	}
+}
