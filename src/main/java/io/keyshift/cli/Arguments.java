@@ -13,6 +13,7 @@ public final class Arguments {
 	public static final String USAGE = """
 			Usage: keyshift migrate --input DIR [--dry-run] [--report-dir DIR]
 			                        [--revoke-legacy-keys] [--delivery-key-file FILE]
+			                        [--threads N]
 			       keyshift generate --users N [--seed S] --out DIR
 			       keyshift --help
 
@@ -29,6 +30,8 @@ public final class Arguments {
 			  --delivery-key-file FILE 32 random bytes, base64 (openssl rand -base64 32 > FILE):
 			                           new tokens are kept encrypted under it until delivered.
 			                           Required for a real run (or KEYSHIFT_DELIVERY_KEY_FILE).
+			  --threads N              users decided in N parallel partitions (default: the
+			                           number of cores); a resumed run may use another N
 
 			  generate                 writes a synthetic export of N users (deterministic for
 			                           a seed) for rehearsals and benchmarks
@@ -94,6 +97,15 @@ public final class Arguments {
 			switch (name) {
 				case "--dry-run" -> dryRun = flag(arg);
 				case "--revoke-legacy-keys" -> revoke = flag(arg);
+				case "--threads" -> {
+					String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1)
+							: i + 1 < own.size() ? own.get(++i) : "";
+					long threads = number(name, value);
+					if (threads < 1 || threads > 256) {
+						throw new UsageException("--threads takes a number from 1 to 256, not '" + value + "'");
+					}
+					passThrough.add("--keyshift.threads=" + threads);
+				}
 				case "--input", "--report-dir", "--delivery-key-file" -> {
 					String value;
 					if (arg.contains("=")) {

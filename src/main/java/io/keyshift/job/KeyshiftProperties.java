@@ -11,12 +11,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param chunkSize users per transaction in the migrate step
  * @param progressInterval how often a long step prints its progress
+ * @param threads partitions of the migrate step run in parallel; 0 (the default) for one per core
  * @param automationClients fragments of client names (lower case) that mark a caller as automation,
  * for the SERVICE_TOKEN_RECOMMENDED note
  */
 @ConfigurationProperties("keyshift")
 public record KeyshiftProperties(@DefaultValue("500") int chunkSize, @DefaultValue("10s") Duration progressInterval,
+		@DefaultValue("0") int threads,
 		@DefaultValue({ "terraform", "airflow", "github-actions", "gitlab-runner", "jenkins", "circleci", "buildkite",
 				"python-requests", "python-urllib", "aiohttp", "httpx", "curl", "wget", "go-http-client", "okhttp",
 				"apache-httpclient", "java-http-client", "axios", "node-fetch", "undici", "postman" }) List<String> automationClients) {
+
+	/** The number of parallel partitions this process uses. */
+	public int effectiveThreads() {
+		return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+	}
 }

@@ -25,6 +25,18 @@ class ArgumentsTests {
 	}
 
 	@Test
+	void threadsBecomeASettingNotPartOfTheRun() {
+		Arguments.Migrate m = (Arguments.Migrate) Arguments.parse(new String[] { "migrate", "--input", "in",
+				"--threads", "2" }, null);
+		assertThat(m.springArgs()).containsExactly("--keyshift.threads=2");
+		assertThat(m.command()).isEqualTo(new MigrateCommand(Path.of("in"), false, null, false, null));
+		assertThatThrownBy(() -> Arguments.parse(new String[] { "migrate", "--input", "in", "--threads=0" }, null))
+			.isInstanceOf(UsageException.class).hasMessageContaining("--threads takes a number from 1 to 256");
+		assertThatThrownBy(() -> Arguments.parse(new String[] { "migrate", "--input", "in", "--threads", "x" }, null))
+			.isInstanceOf(UsageException.class).hasMessage("--threads takes a whole number, not 'x'");
+	}
+
+	@Test
 	void helpWinsOverEverythingElse() {
 		assertThat(Arguments.parse(new String[] { "migrate", "--bogus", "--help" }, null))
 			.isInstanceOf(Arguments.Help.class);
