@@ -13,7 +13,11 @@ import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
-/** Reads and checks the export into the run's staging tables; a restart loads it again from scratch. */
+/**
+ * Reads and checks the export into the run's staging tables. Runs again on every restart of a run:
+ * if the staging rows are intact it does nothing; if a load was cut short, or the database lost its
+ * unlogged staging tables in a crash, it loads the export again from scratch.
+ */
 public class LoadTasklet implements Tasklet {
 
 	private static final Logger log = LoggerFactory.getLogger(LoadTasklet.class);
@@ -32,17 +36,22 @@ public class LoadTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+		if (staging.intact()) {
+			log.info("load: the export is already loaded");
+			staging.close();
+			return RepeatStatus.FINISHED;
+		}
 		Export export = Export.open(input);
 		staging.clear();
 		log.info("load: reading {}", input);
 		staging.onFlush(() -> stop.checkInterrupted(chunkContext.getStepContext().getStepExecution()));
-		try {
+		try (staging) {
 			new ExportReader(staging).read(export);
+			staging.finish();
 		}
 		catch (StagingStore.Interrupted ex) {
 			throw (Exception) ex.getCause();
 		}
-		staging.finish();
 		return RepeatStatus.FINISHED;
 	}
 }

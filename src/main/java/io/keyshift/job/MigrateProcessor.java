@@ -18,6 +18,7 @@ import io.keyshift.notify.NotificationPayload;
 import io.keyshift.store.IssuedToken;
 import io.keyshift.store.MigratedUser;
 import io.keyshift.store.PendingNotification;
+import io.keyshift.store.RowIds;
 import io.keyshift.token.DeliveryCipher;
 import io.keyshift.token.TokenMinter;
 import io.keyshift.token.TokenSecret;
@@ -62,7 +63,7 @@ public class MigrateProcessor implements ItemProcessor<UserCase, MigratedUser> {
 			if (d.mintsToken()) {
 				TokenSecret secret = minter.mint();
 				String name = tokenName(user);
-				tokens.add(new IssuedToken(UUID.randomUUID(), i, d.accountId(), name, secret.digest(), secret.hint(),
+				tokens.add(new IssuedToken(RowIds.next(), i, d.accountId(), name, secret.digest(), secret.hint(),
 						d.permissions()));
 				entries.add(new NotificationPayload.TokenEntry(d.accountId(), d.account().name(), name,
 						secret.hint(), Permissions.format(d.permissions()), secret.reveal()));
@@ -96,7 +97,7 @@ public class MigrateProcessor implements ItemProcessor<UserCase, MigratedUser> {
 			.toList();
 		NotificationPayload payload = new NotificationPayload(kind.name(), user.userId(), user.email(), entries,
 				skipped, usage);
-		UUID id = UUID.randomUUID();
+		UUID id = RowIds.next();
 		byte[] sealed = cipher.encrypt(payload.toJson(), associatedData(id, user.userId()));
 		return new PendingNotification(id, user.userId(), user.email(), kind,
 				Base64.getEncoder().encodeToString(sealed));

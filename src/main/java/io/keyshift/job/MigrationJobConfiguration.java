@@ -28,12 +28,13 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The migration job, wired: load the export, record its keys, migrate user by user in chunks, write
+ * The migration job, wired: load the export, migrate user by user in chunks (partitioned), write
  * the report. Only wiring lives here; the rules are in {@code migration}, the SQL in {@code store}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -41,6 +42,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class MigrationJobConfiguration {
 
 	public static final String JOB_NAME = "keyshift-migration";
+
+	/** Ranges the migrate step cuts a run into, at least: a resumed run keeps the first run's ranges. */
+	static final int PARTITIONS = 8;
 
 	private static final String RUN_ID = "#{stepExecution.jobExecution.jobInstance.instanceId}";
 
@@ -55,10 +59,8 @@ public class MigrationJobConfiguration {
 	}
 
 	@Bean
-	Job migrationJob(JobRepository jobRepository, Step loadStep, Step registerKeysStep, Step migrateStep,
-			Step reportStep) {
+	Job migrationJob(JobRepository jobRepository, Step loadStep, Step migrateStep, Step reportStep) {
 		return new JobBuilder(JOB_NAME, jobRepository).start(loadStep)
-			.next(registerKeysStep)
 			.next(migrateStep)
 			.next(reportStep)
 			.build();
@@ -67,7 +69,9 @@ public class MigrationJobConfiguration {
 	@Bean
 	Step loadStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			LoadTasklet loadTasklet) {
-		return new StepBuilder("load", jobRepository).tasklet(loadTasklet, transactionManager).build();
+		return new StepBuilder("load", jobRepository).tasklet(loadTasklet, transactionManager)
+			.allowStartIfComplete(true)
+			.build();
 	}
 
 	@Bean
@@ -80,25 +84,27 @@ public class MigrationJobConfiguration {
 		return new LoadTasklet(Path.of(input), new StagingStore(jdbc, eachBatch, runId), stop);
 	}
 
+	/**
+	 * The migrate step: the run's users cut into {@value #PARTITIONS} (or {@code --threads}, if more)
+	 * ranges of user ids, decided by {@code --threads} workers at a time. Each range is a step of its
+	 * own with its own restart position.
+	 */
 	@Bean
-	Step registerKeysStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			RegisterKeysTasklet registerKeysTasklet) {
-		return new StepBuilder("register-keys", jobRepository).tasklet(registerKeysTasklet, transactionManager)
+	Step migrateStep(JobRepository jobRepository, Step migrateUsersStep, UserRangePartitioner userRangePartitioner,
+			ThreadPoolTaskExecutor migrateExecutor, KeyshiftProperties properties, MigrateProgressListener progress) {
+		return new StepBuilder("migrate", jobRepository).partitioner("migrate-users", userRangePartitioner)
+			.step(migrateUsersStep)
+			.gridSize(Math.max(PARTITIONS, properties.effectiveThreads()))
+			.taskExecutor(migrateExecutor)
+			.listener(progress)
 			.build();
 	}
 
 	@Bean
-	@StepScope
-	RegisterKeysTasklet registerKeysTasklet(MigrationStore store, @Value(RUN_ID) long runId,
-			@Value("#{jobParameters['" + RunParameters.DRY_RUN + "']}") String dryRun) {
-		return new RegisterKeysTasklet(store, runId, Boolean.parseBoolean(dryRun));
-	}
-
-	@Bean
-	Step migrateStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+	Step migrateUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			KeyshiftProperties properties, UserCaseReader userCaseReader, MigrateProcessor migrateProcessor,
 			MigrateWriter migrateWriter, StopSignal stop) {
-		return new StepBuilder("migrate", jobRepository)
+		return new StepBuilder("migrate-users", jobRepository)
 			.<UserCase, MigratedUser>chunk(properties.chunkSize())
 			.transactionManager(transactionManager)
 			.interruptionPolicy(stop)
@@ -109,6 +115,32 @@ public class MigrationJobConfiguration {
 	}
 
 	@Bean
+	ThreadPoolTaskExecutor migrateExecutor(KeyshiftProperties properties) {
+		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+		executor.setCorePoolSize(properties.effectiveThreads());
+		executor.setMaxPoolSize(properties.effectiveThreads());
+		executor.setThreadNamePrefix("migrate-");
+		executor.setDaemon(true);
+		return executor;
+	}
+
+	@Bean
+	Progress migrateProgress(KeyshiftProperties properties) {
+		return new Progress("migrate: users", properties.progressInterval());
+	}
+
+	@Bean
+	MigrateProgressListener migrateProgressListener(JdbcTemplate jdbc, Progress migrateProgress) {
+		return new MigrateProgressListener(jdbc, migrateProgress);
+	}
+
+	@Bean
+	@StepScope
+	UserRangePartitioner userRangePartitioner(UserCaseSource userCaseSource) {
+		return new UserRangePartitioner(userCaseSource::boundaries);
+	}
+
+	@Bean
 	@StepScope
 	UserCaseSource userCaseSource(JdbcTemplate jdbc, @Value(RUN_ID) long runId) {
 		return new UserCaseSource(jdbc, runId);
@@ -116,8 +148,11 @@ public class MigrationJobConfiguration {
 
 	@Bean
 	@StepScope
-	UserCaseReader userCaseReader(UserCaseSource userCaseSource, KeyshiftProperties properties) {
-		return new UserCaseReader(userCaseSource, properties.chunkSize());
+	UserCaseReader userCaseReader(UserCaseSource userCaseSource, KeyshiftProperties properties,
+			@Value("#{stepExecutionContext['" + UserRangePartitioner.FROM + "']}") Long from,
+			@Value("#{stepExecutionContext['" + UserRangePartitioner.TO + "']}") Long to) {
+		return new UserCaseReader(userCaseSource, properties.chunkSize(), from == null ? 0L : from,
+				to == null ? Long.MAX_VALUE : to);
 	}
 
 	@Bean
@@ -139,14 +174,9 @@ public class MigrationJobConfiguration {
 
 	@Bean
 	@StepScope
-	MigrateWriter migrateWriter(MigrationStore store, UserCaseSource userCaseSource, JdbcTemplate jdbc,
-			KeyshiftProperties properties, Clock clock, @Value(RUN_ID) long runId,
-			@Value("#{jobParameters['" + RunParameters.DRY_RUN + "']}") String dryRun) {
-		long decidedBefore = jdbc.queryForObject(
-				"select count(distinct user_id) from migration_decision where run_id = ?", Long.class, runId);
-		Progress progress = new Progress("migrate: users", userCaseSource.countUsers(), decidedBefore,
-				properties.progressInterval());
-		return new MigrateWriter(store, runId, Boolean.parseBoolean(dryRun), clock, progress);
+	MigrateWriter migrateWriter(MigrationStore store, Progress migrateProgress, Clock clock,
+			@Value(RUN_ID) long runId, @Value("#{jobParameters['" + RunParameters.DRY_RUN + "']}") String dryRun) {
+		return new MigrateWriter(store, runId, Boolean.parseBoolean(dryRun), clock, migrateProgress);
 	}
 
 	@Bean

@@ -16,31 +16,40 @@ public class Progress {
 
 	private final String what;
 
-	private final long total;
-
 	private final long intervalNanos;
 
 	private final LongSupplier nanoTime;
 
-	private final long startedAt;
+	private long total;
 
-	private final long doneBefore;
+	private long startedAt;
+
+	private long doneBefore;
 
 	private long done;
 
 	private long lastPrintedAt;
 
-	public Progress(String what, long total, long doneBefore, Duration interval) {
-		this(what, total, doneBefore, interval, System::nanoTime);
+	public Progress(String what, Duration interval) {
+		this(what, interval, System::nanoTime);
 	}
 
-	Progress(String what, long total, long doneBefore, Duration interval, LongSupplier nanoTime) {
+	Progress(String what, Duration interval, LongSupplier nanoTime) {
 		this.what = what;
+		this.intervalNanos = interval.toNanos();
+		this.nanoTime = nanoTime;
+		begin(0, 0);
+	}
+
+	/**
+	 * Starts counting: {@code total} items, of which {@code doneBefore} were done by an earlier
+	 * process (a resumed run); the rate counts only this process's work. Shared by the partitions of
+	 * a step, which all {@link #advance} the same count.
+	 */
+	public synchronized void begin(long total, long doneBefore) {
 		this.total = total;
 		this.doneBefore = doneBefore;
 		this.done = doneBefore;
-		this.intervalNanos = interval.toNanos();
-		this.nanoTime = nanoTime;
 		this.startedAt = nanoTime.getAsLong();
 		this.lastPrintedAt = startedAt;
 	}

@@ -22,6 +22,8 @@ public class UserCaseReader implements ItemStreamReader<UserCase> {
 
 	private final int pageSize;
 
+	private final long minUserId;
+
 	private final long maxUserId;
 
 	private final Deque<UserCase> page = new ArrayDeque<>();
@@ -34,18 +36,20 @@ public class UserCaseReader implements ItemStreamReader<UserCase> {
 	private boolean exhausted;
 
 	public UserCaseReader(UserCaseSource source, int pageSize) {
-		this(source, pageSize, Long.MAX_VALUE);
+		this(source, pageSize, 0L, Long.MAX_VALUE);
 	}
 
-	public UserCaseReader(UserCaseSource source, int pageSize, long maxUserId) {
+	/** Reads the users with {@code minUserId < user_id <= maxUserId}: one partition of a run. */
+	public UserCaseReader(UserCaseSource source, int pageSize, long minUserId, long maxUserId) {
 		this.source = source;
 		this.pageSize = pageSize;
+		this.minUserId = minUserId;
 		this.maxUserId = maxUserId;
 	}
 
 	@Override
 	public void open(ExecutionContext context) {
-		lastUserId = context.containsKey(LAST_USER_ID) ? context.getLong(LAST_USER_ID) : 0L;
+		lastUserId = context.containsKey(LAST_USER_ID) ? context.getLong(LAST_USER_ID) : minUserId;
 		pageEnd = lastUserId;
 		page.clear();
 		exhausted = false;

@@ -38,9 +38,17 @@ final class BatchInsert implements TableWriter {
 
 	@Override
 	public void flush() {
-		if (!rows.isEmpty()) {
-			jdbc.batchUpdate(sql, rows, types);
-			rows.clear();
+		detach().run();
+	}
+
+	@Override
+	public Runnable detach() {
+		if (rows.isEmpty()) {
+			return () -> {
+			};
 		}
+		List<Object[]> batch = new ArrayList<>(rows);
+		rows.clear();
+		return () -> jdbc.batchUpdate(sql, batch, types);
 	}
 }

@@ -79,12 +79,24 @@ final class CopyInsert implements TableWriter {
 
 	@Override
 	public void flush() {
+		detach().run();
+	}
+
+	@Override
+	public Runnable detach() {
 		if (rows == 0) {
-			return;
+			return () -> {
+			};
 		}
+		byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
+		csv.setLength(0);
+		rows = 0;
+		return () -> send(bytes);
+	}
+
+	private void send(byte[] bytes) {
 		Connection connection = DataSourceUtils.getConnection(dataSource);
 		try {
-			byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
 			connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, new ByteArrayInputStream(bytes));
 		}
 		catch (SQLException ex) {
@@ -96,7 +108,5 @@ final class CopyInsert implements TableWriter {
 		finally {
 			DataSourceUtils.releaseConnection(connection, dataSource);
 		}
-		csv.setLength(0);
-		rows = 0;
 	}
 }

@@ -33,6 +33,16 @@ public enum Dialect {
 				: new BatchInsert(jdbc, table, columns, types, batchSize);
 	}
 
+	/**
+	 * Lets the current transaction's sorts and hashes use {@code size} of memory before spilling to
+	 * disk (PostgreSQL's default is 4MB). H2 has no such setting.
+	 */
+	void workMem(JdbcTemplate jdbc, String size) {
+		if (this == POSTGRESQL) {
+			jdbc.execute("set local work_mem = '" + size + "'");
+		}
+	}
+
 	/** Refreshes the planner's statistics after a bulk load, so the first queries get good plans. */
 	public void analyze(JdbcTemplate jdbc, List<String> tables) {
 		for (String table : tables) {

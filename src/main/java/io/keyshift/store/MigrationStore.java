@@ -1,5 +1,6 @@
 package io.keyshift.store;
 
+import java.sql.Array;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -40,26 +41,12 @@ public class MigrationStore {
 		return dialect;
 	}
 
-	/**
-	 * Adds this run's keys to {@code legacy_api_key} (ACTIVE) unless an earlier run knows them. Only
-	 * fingerprints and hints are stored. Runs once, before the migrate step of a real run.
-	 */
-	public int registerLegacyKeys(long runId) {
-		String select = """
-				insert into legacy_api_key (key_id, user_id, email, fingerprint, hint, status, created_at, last_used_at)
-				select s.key_id, s.user_id, s.email, s.fingerprint, s.hint, 'ACTIVE', s.created_at, s.last_used_at
-				from stg_legacy_key s
-				where s.run_id = ?""";
-		// PostgreSQL: an anti-join against the table being filled can turn quadratic; ON CONFLICT cannot
-		String sql = dialect() == Dialect.POSTGRESQL ? select + " on conflict (key_id) do nothing"
-				: select + " and not exists (select 1 from legacy_api_key k where k.key_id = s.key_id)";
-		return jdbc.update(sql, runId);
-	}
-
 	public void write(long runId, boolean dryRun, OffsetDateTime now, List<MigratedUser> users) {
 		if (!dryRun) {
-			writeTokens(runId, now, users);
+			// keys first: tokens refer to them
+			registerKeys(runId, now, users);
 			writeKeyStatuses(now, users);
+			writeTokens(runId, now, users);
 			writeNotifications(runId, now, users);
 		}
 		writeDecisions(runId, users);
@@ -90,12 +77,69 @@ public class MigrationStore {
 		grants.flush();
 	}
 
-	/** One UPDATE per target status for the whole chunk, not one per key. */
+	/**
+	 * Adds the keys of these users that no earlier run recorded to {@code legacy_api_key}
+	 * (fingerprint and hint only), each already with the status this run gives it: one row version
+	 * per key instead of an insert and then an update. A key an earlier run (or a replayed chunk)
+	 * recorded is left alone here. A user's further keys (a user with two keys) stay ACTIVE.
+	 */
+	private void registerKeys(long runId, OffsetDateTime now, List<MigratedUser> users) {
+		List<Long> userIds = new ArrayList<>(users.size());
+		List<Long> migrated = new ArrayList<>();
+		List<Long> revoked = new ArrayList<>();
+		for (MigratedUser user : users) {
+			UserCase c = user.verdict().user();
+			if (c.keyStatus() != null) {
+				continue; // recorded by an earlier run: writeKeyStatuses moves it on if needed
+			}
+			userIds.add(c.userId());
+			switch (user.verdict().keyStatus()) {
+				case MIGRATED -> migrated.add(c.legacyKeyId());
+				case REVOKED -> revoked.add(c.legacyKeyId());
+				default -> {
+				}
+			}
+		}
+		if (userIds.isEmpty()) {
+			return;
+		}
+		String insert = """
+				insert into legacy_api_key (key_id, user_id, email, fingerprint, hint, status, created_at, last_used_at,
+				                            migrated_at, revoked_at)
+				select s.key_id, s.user_id, s.email, s.fingerprint, s.hint,
+				       case when s.key_id = any (?) then 'MIGRATED' when s.key_id = any (?) then 'REVOKED' else 'ACTIVE' end,
+				       s.created_at, s.last_used_at,
+				       case when s.key_id = any (?) or s.key_id = any (?) then ? end,
+				       case when s.key_id = any (?) then ? end
+				from stg_legacy_key s
+				where s.run_id = ? and s.user_id = any (?)""";
+		// PostgreSQL: ON CONFLICT; H2 has no such clause, so an anti-join
+		String sql = dialect() == Dialect.POSTGRESQL ? insert + " on conflict (key_id) do nothing"
+				: insert + " and not exists (select 1 from legacy_api_key k where k.key_id = s.key_id)";
+		jdbc.update(sql, ps -> {
+			Array migratedKeys = ps.getConnection().createArrayOf("bigint", migrated.toArray());
+			Array revokedKeys = ps.getConnection().createArrayOf("bigint", revoked.toArray());
+			ps.setArray(1, migratedKeys);
+			ps.setArray(2, revokedKeys);
+			ps.setArray(3, migratedKeys);
+			ps.setArray(4, revokedKeys);
+			ps.setObject(5, now);
+			ps.setArray(6, revokedKeys);
+			ps.setObject(7, now);
+			ps.setLong(8, runId);
+			ps.setArray(9, ps.getConnection().createArrayOf("bigint", userIds.toArray()));
+		});
+	}
+
+	/**
+	 * Moves keys an earlier run recorded to their new status: one UPDATE per target status for the
+	 * whole chunk, not one per key.
+	 */
 	private void writeKeyStatuses(OffsetDateTime now, List<MigratedUser> users) {
 		Map<LegacyKeyStatus, List<Long>> changes = new java.util.EnumMap<>(LegacyKeyStatus.class);
 		for (MigratedUser user : users) {
 			Verdict verdict = user.verdict();
-			if (verdict.keyStatus() != before(verdict.user())) {
+			if (verdict.user().keyStatus() != null && verdict.keyStatus() != verdict.user().keyStatus()) {
 				changes.computeIfAbsent(verdict.keyStatus(), s -> new ArrayList<>()).add(verdict.user().legacyKeyId());
 			}
 		}

@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * rules that need the whole file: repeated ids reject every row carrying them, usage of an unknown
  * key is rejected, and the per-user facts are built set-wise.
  */
-public class StagingStore implements StagingSink {
+public class StagingStore implements StagingSink, AutoCloseable {
 
 	private static final int BATCH = 10_000;
 
@@ -45,6 +45,10 @@ public class StagingStore implements StagingSink {
 
 	private final List<TableWriter> all;
 
+	private final BackgroundSender sender;
+
+	private final Dialect dialect;
+
 	private FlushListener flushListener = () -> {
 	};
 
@@ -58,7 +62,8 @@ public class StagingStore implements StagingSink {
 		this.jdbc = jdbc;
 		this.tx = tx;
 		this.runId = runId;
-		Dialect dialect = Dialect.of(jdbc);
+		this.sender = new BackgroundSender(tx);
+		this.dialect = Dialect.of(jdbc);
 		this.accounts = dialect.writer(jdbc, "stg_account",
 				new String[] { "run_id", "line", "account_id", "account_name", "plan", "state" },
 				new int[] { Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR },
@@ -87,11 +92,23 @@ public class StagingStore implements StagingSink {
 		this.all = List.of(accounts, keys, memberships, usage, rejects);
 	}
 
+	/**
+	 * Whether this run's staging rows are all there: a load that finished, and (on PostgreSQL, where
+	 * staging tables are unlogged) no database crash since, which would have emptied them.
+	 */
+	public boolean intact() {
+		List<Long> users = jdbc.queryForList("select users_in_scope from run_record where run_id = ?", Long.class,
+				runId);
+		return !users.isEmpty() && users.get(0) == jdbc
+			.queryForObject("select count(*) from stg_user where run_id = ?", Long.class, runId)
+			.longValue();
+	}
+
 	/** Removes whatever an interrupted load of this run left behind. */
 	public void clear() {
 		tx.executeWithoutResult(status -> {
-			for (String table : List.of("stg_account", "stg_legacy_key", "stg_membership", "stg_usage", "stg_user",
-					"input_file", "input_reject", "run_record")) {
+			StagingTables.drop(jdbc, runId);
+			for (String table : List.of("input_file", "input_reject", "run_record")) {
 				jdbc.update("delete from " + table + " where run_id = ?", runId);
 			}
 		});
@@ -143,7 +160,7 @@ public class StagingStore implements StagingSink {
 
 	private void add(TableWriter table, Object... values) {
 		if (table.add(values)) {
-			tx.executeWithoutResult(status -> table.flush());
+			sender.send(table.detach());
 			try {
 				flushListener.flushed();
 			}
@@ -164,23 +181,33 @@ public class StagingStore implements StagingSink {
 		}
 	}
 
+	/** Sends every buffered row and waits until all are committed. */
 	private void flushAll() {
-		tx.executeWithoutResult(status -> all.forEach(TableWriter::flush));
+		all.forEach(table -> sender.send(table.detach()));
+		sender.drain();
+	}
+
+	/** Stops the background writer (rows not yet committed are dropped: a load restarts from scratch). */
+	@Override
+	public void close() {
+		sender.close();
 	}
 
 	/** Applies the whole-file rules and builds one row per user in scope. */
 	public void finish() {
 		flushAll();
 		tx.executeWithoutResult(status -> {
+			// whole-table aggregates over millions of rows: room to hash them in memory, this transaction only
+			dialect.workMem(jdbc, "256MB");
 			rejectRepeatedIds();
 			rejectUsageOfUnknownKeys();
 			buildUsers();
 			countDuplicateGrants();
 			recordScope();
 		});
+		sender.drain();
 		// fresh statistics for the staging tables, so the migrate step's page queries get index plans
-		Dialect.of(jdbc).analyze(jdbc, List.of("stg_account", "stg_legacy_key", "stg_membership", "stg_usage",
-				"stg_user"));
+		dialect.analyze(jdbc, StagingTables.ALL);
 	}
 
 	private void rejectRepeatedIds() {

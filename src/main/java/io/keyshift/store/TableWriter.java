@@ -11,4 +11,11 @@ interface TableWriter {
 
 	/** Sends the buffered rows. */
 	void flush();
+
+	/**
+	 * Takes the buffered rows out of this writer: the returned action sends them (in the transaction
+	 * of whichever thread runs it), and this writer starts a new buffer. Lets rows be sent on another
+	 * thread while the next ones are made.
+	 */
+	Runnable detach();
 }

@@ -45,6 +45,29 @@ public class UserCaseSource {
 		return jdbc.queryForObject("select count(*) from stg_user where run_id = ?", Long.class, runId);
 	}
 
+	/** How many users of this run are decided already (by an earlier process of a resumed run). */
+	public long countDecided() {
+		return jdbc.queryForObject("select count(distinct user_id) from migration_decision where run_id = ?",
+				Long.class, runId);
+	}
+
+	/**
+	 * Where to cut this run's users into {@code parts} ranges of about the same number of users:
+	 * the last user id of each range but the last, ascending (fewer when there are few users).
+	 */
+	public List<Long> boundaries(int parts) {
+		long users = countUsers();
+		if (parts <= 1 || users < 2) {
+			return List.of();
+		}
+		long step = Math.max(1, (users + parts - 1) / parts);
+		return jdbc.queryForList("""
+				select user_id from (
+				    select user_id, row_number() over (order by user_id) rn from stg_user where run_id = ?) t
+				where mod(rn, ?) = 0 and rn < ?
+				order by user_id""", Long.class, runId, step, users);
+	}
+
 	/**
 	 * The next page: up to {@code limit} users with {@code afterUserId < user_id <= maxUserId}, in
 	 * order, less any this run has already decided (a page replayed after a crash is not decided

@@ -1,0 +1,36 @@
+package io.keyshift.job;
+
+import io.keyshift.store.UserCaseSource;
+
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Starts the migrate step's shared {@link Progress} with the run's user count and what earlier
+ * processes of the run already decided, and prints the final figures when the step ends.
+ */
+public class MigrateProgressListener implements StepExecutionListener {
+
+	private final JdbcTemplate jdbc;
+
+	private final Progress progress;
+
+	public MigrateProgressListener(JdbcTemplate jdbc, Progress progress) {
+		this.jdbc = jdbc;
+		this.progress = progress;
+	}
+
+	@Override
+	public void beforeStep(StepExecution stepExecution) {
+		UserCaseSource users = new UserCaseSource(jdbc, stepExecution.getJobExecution().getJobInstance().getInstanceId());
+		progress.begin(users.countUsers(), users.countDecided());
+	}
+
+	@Override
+	public ExitStatus afterStep(StepExecution stepExecution) {
+		progress.finish();
+		return null;
+	}
+}

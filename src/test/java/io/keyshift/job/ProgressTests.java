@@ -1,0 +1,58 @@
+package io.keyshift.job;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProgressTests {
+
+	private final AtomicLong clock = new AtomicLong();
+
+	private final Progress progress = new Progress("migrate: users", Duration.ofSeconds(10), clock::get);
+
+	@Test
+	void showsDoneTotalRateAndEta() {
+		progress.begin(1_000_000, 0);
+		progress.advance(100_000);
+		clock.set(Duration.ofSeconds(10).toNanos());
+		assertThat(progress.line(clock.get())).isEqualTo("migrate: users: 100,000 / 1,000,000 (10%), 10,000/s, ETA 1m30s");
+	}
+
+	@Test
+	void aResumedRunCountsWhatWasDoneBeforeButRatesOnlyItsOwnWork() {
+		progress.begin(1_000, 600);
+		progress.advance(100);
+		clock.set(Duration.ofSeconds(1).toNanos());
+		assertThat(progress.line(clock.get())).isEqualTo("migrate: users: 700 / 1,000 (70%), 100/s, ETA 3s");
+		assertThat(progress.done()).isEqualTo(700);
+	}
+
+	@Test
+	void partitionsAdvanceOneSharedCount() throws InterruptedException {
+		progress.begin(20_000, 0);
+		Thread a = new Thread(() -> {
+			for (int i = 0; i < 10_000; i++) {
+				progress.advance(1);
+			}
+		});
+		Thread b = new Thread(() -> {
+			for (int i = 0; i < 10_000; i++) {
+				progress.advance(1);
+			}
+		});
+		a.start();
+		b.start();
+		a.join();
+		b.join();
+		assertThat(progress.done()).isEqualTo(20_000);
+	}
+
+	@Test
+	void formatsLongEtasInHoursAndMinutes() {
+		assertThat(Progress.format(Duration.ofSeconds(3 * 3600 + 5 * 60 + 7))).isEqualTo("3h05m");
+		assertThat(Progress.format(Duration.ofSeconds(59))).isEqualTo("59s");
+	}
+}
