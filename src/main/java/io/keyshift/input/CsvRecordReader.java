@@ -3,6 +3,8 @@ package io.keyshift.input;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.FilterInputStream;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PushbackReader;
 import java.io.Reader;
@@ -28,6 +30,8 @@ public final class CsvRecordReader implements Closeable {
 
 	private final CSVReader csv;
 
+	private final CountingInputStream bytes;
+
 	private long consumedLines;
 
 	private boolean broken;
@@ -37,7 +41,8 @@ public final class CsvRecordReader implements Closeable {
 		var decoder = StandardCharsets.UTF_8.newDecoder()
 			.onMalformedInput(CodingErrorAction.REPORT)
 			.onUnmappableCharacter(CodingErrorAction.REPORT);
-		Reader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(path), decoder), 1 << 16);
+		this.bytes = new CountingInputStream(Files.newInputStream(path));
+		Reader reader = new BufferedReader(new InputStreamReader(bytes, decoder), 1 << 16);
 		this.csv = new CSVReaderBuilder(skipBom(reader)).withCSVParser(new RFC4180ParserBuilder().build())
 			.withKeepCarriageReturn(false)
 			.build();
@@ -106,9 +111,41 @@ public final class CsvRecordReader implements Closeable {
 		return false;
 	}
 
+	/** Bytes taken from the file so far (a little ahead of the rows returned: reading is buffered). */
+	public long bytesRead() {
+		return bytes.count;
+	}
+
 	@Override
 	public void close() throws IOException {
 		csv.close();
+	}
+
+	private static final class CountingInputStream extends FilterInputStream {
+
+		private long count;
+
+		CountingInputStream(InputStream in) {
+			super(in);
+		}
+
+		@Override
+		public int read() throws IOException {
+			int b = super.read();
+			if (b >= 0) {
+				count++;
+			}
+			return b;
+		}
+
+		@Override
+		public int read(byte[] buffer, int offset, int length) throws IOException {
+			int n = super.read(buffer, offset, length);
+			if (n > 0) {
+				count += n;
+			}
+			return n;
+		}
 	}
 
 	/** A record that cannot be split into fields, and where it starts. */

@@ -60,6 +60,21 @@ public record Export(Path directory, Map<InputFile, Path> files) {
 		}
 	}
 
+	/** The files' total size in bytes. */
+	public long size() {
+		long size = 0;
+		for (Path path : files.values()) {
+			try {
+				size += java.nio.file.Files.size(path);
+			}
+			catch (java.io.IOException ex) {
+				throw new InputProblem(path.getFileName() + ": cannot be read (" + ex.getClass().getSimpleName() + ")",
+						ex);
+			}
+		}
+		return size;
+	}
+
 	/** SHA-256 over the files' names and contents: the same export gives the same digest. */
 	public String digest() {
 		try {

@@ -2,6 +2,7 @@ package io.keyshift.input;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 /**
  * Reads every file of an export row by row, checks each row, and hands valid rows, rejected rows
@@ -9,10 +10,24 @@ import java.nio.file.Path;
  */
 public final class ExportReader {
 
+	/** How often (in rows) the reader says how far it is. */
+	private static final int REPORT_EVERY = 8192;
+
 	private final StagingSink sink;
 
+	private final LongConsumer bytesDone;
+
+	private long bytesBefore;
+
 	public ExportReader(StagingSink sink) {
+		this(sink, bytes -> {
+		});
+	}
+
+	/** @param bytesDone told now and then how many bytes of the export's files are read so far */
+	public ExportReader(StagingSink sink, LongConsumer bytesDone) {
 		this.sink = sink;
+		this.bytesDone = bytesDone;
 	}
 
 	public void read(Export export) {
@@ -43,9 +58,14 @@ public final class ExportReader {
 					continue;
 				}
 				if (row == null) {
+					bytesBefore += reader.bytesRead();
+					bytesDone.accept(bytesBefore);
 					break;
 				}
 				read++;
+				if (read % REPORT_EVERY == 0) {
+					bytesDone.accept(bytesBefore + reader.bytesRead());
+				}
 				try {
 					accept(file, header, row);
 				}

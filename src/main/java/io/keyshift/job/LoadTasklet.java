@@ -1,6 +1,7 @@
 package io.keyshift.job;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import io.keyshift.input.Export;
 import io.keyshift.input.ExportReader;
@@ -28,10 +29,13 @@ public class LoadTasklet implements Tasklet {
 
 	private final StopSignal stop;
 
-	public LoadTasklet(Path input, StagingStore staging, StopSignal stop) {
+	private final Duration interval;
+
+	public LoadTasklet(Path input, StagingStore staging, StopSignal stop, Duration interval) {
 		this.input = input;
 		this.staging = staging;
 		this.stop = stop;
+		this.interval = interval;
 	}
 
 	@Override
@@ -46,7 +50,11 @@ public class LoadTasklet implements Tasklet {
 		log.info("load: reading {}", input);
 		staging.onFlush(() -> stop.checkInterrupted(chunkContext.getStepContext().getStepExecution()));
 		try (staging) {
-			new ExportReader(staging).read(export);
+			Progress progress = Progress.ofBytes("load", interval);
+			progress.begin(export.size(), 0);
+			new ExportReader(staging, progress::advanceTo).read(export);
+			progress.finish();
+			log.info("load: checking the export as a whole (repeated ids, users in scope)");
 			staging.finish();
 		}
 		catch (StagingStore.Interrupted ex) {

@@ -25,8 +25,10 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -47,6 +49,12 @@ public class MigrationJobConfiguration {
 	static final int PARTITIONS = 8;
 
 	private static final String RUN_ID = "#{stepExecution.jobExecution.jobInstance.instanceId}";
+
+	@Bean
+	static PoolSizing poolSizing(Environment environment) {
+		int threads = Binder.get(environment).bind("keyshift.threads", Integer.class).orElse(0);
+		return new PoolSizing(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+	}
 
 	@Bean
 	Clock clock() {
@@ -77,11 +85,13 @@ public class MigrationJobConfiguration {
 	@Bean
 	@StepScope
 	LoadTasklet loadTasklet(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, StopSignal stop,
+			KeyshiftProperties properties,
 			@Value("#{jobParameters['" + RunParameters.INPUT + "']}") String input, @Value(RUN_ID) long runId) {
 		// each batch of staged rows commits on its own, outside the step's transaction
 		TransactionTemplate eachBatch = new TransactionTemplate(transactionManager);
 		eachBatch.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		return new LoadTasklet(Path.of(input), new StagingStore(jdbc, eachBatch, runId), stop);
+		return new LoadTasklet(Path.of(input), new StagingStore(jdbc, eachBatch, runId), stop,
+				properties.progressInterval());
 	}
 
 	/**
@@ -92,7 +102,7 @@ public class MigrationJobConfiguration {
 	@Bean
 	Step migrateStep(JobRepository jobRepository, Step migrateUsersStep, UserRangePartitioner userRangePartitioner,
 			ThreadPoolTaskExecutor migrateExecutor, KeyshiftProperties properties, MigrateProgressListener progress) {
-		return new StepBuilder("migrate", jobRepository).partitioner("migrate-users", userRangePartitioner)
+		return new StepBuilder("migrate", jobRepository).partitioner("migrate", userRangePartitioner)
 			.step(migrateUsersStep)
 			.gridSize(Math.max(PARTITIONS, properties.effectiveThreads()))
 			.taskExecutor(migrateExecutor)

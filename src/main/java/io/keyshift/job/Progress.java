@@ -20,6 +20,9 @@ public class Progress {
 
 	private final LongSupplier nanoTime;
 
+	/** Whether the counts are bytes, shown in MB. */
+	private final boolean bytes;
+
 	private long total;
 
 	private long startedAt;
@@ -30,12 +33,24 @@ public class Progress {
 
 	private long lastPrintedAt;
 
+	private long printedDone = -1;
+
 	public Progress(String what, Duration interval) {
-		this(what, interval, System::nanoTime);
+		this(what, interval, System::nanoTime, false);
+	}
+
+	/** Progress through input measured in bytes, shown in MB. */
+	public static Progress ofBytes(String what, Duration interval) {
+		return new Progress(what, interval, System::nanoTime, true);
 	}
 
 	Progress(String what, Duration interval, LongSupplier nanoTime) {
+		this(what, interval, nanoTime, false);
+	}
+
+	Progress(String what, Duration interval, LongSupplier nanoTime, boolean bytes) {
 		this.what = what;
+		this.bytes = bytes;
 		this.intervalNanos = interval.toNanos();
 		this.nanoTime = nanoTime;
 		begin(0, 0);
@@ -55,10 +70,16 @@ public class Progress {
 	}
 
 	public synchronized void advance(long count) {
-		done += count;
+		advanceTo(done + count);
+	}
+
+	/** Sets how much is done (for a count that is known rather than added up). */
+	public synchronized void advanceTo(long doneNow) {
+		done = doneNow;
 		long now = nanoTime.getAsLong();
 		if (now - lastPrintedAt >= intervalNanos) {
 			lastPrintedAt = now;
+			printedDone = done;
 			log.info(line(now));
 		}
 	}
@@ -79,11 +100,18 @@ public class Progress {
 		String percent = total > 0 ? String.format(" (%d%%)", done * 100 / total) : "";
 		String eta = rate > 0 && total > done ? ", ETA " + format(Duration.ofSeconds((long) ((total - done) / rate)))
 				: "";
+		if (bytes) {
+			return String.format("%s: %,d MB / %,d MB%s, %,.1f MB/s%s", what, done / 1_000_000, total / 1_000_000,
+					percent, rate / 1e6, eta);
+		}
 		return String.format("%s: %,d / %,d%s, %,.0f/s%s", what, done, total, percent, rate, eta);
 	}
 
+	/** Prints the final figures, unless the last line printed already showed them. */
 	public synchronized void finish() {
-		log.info(line(nanoTime.getAsLong()));
+		if (done != printedDone || lastPrintedAt == startedAt) {
+			log.info(line(nanoTime.getAsLong()));
+		}
 	}
 
 	static String format(Duration d) {

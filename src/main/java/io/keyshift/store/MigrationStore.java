@@ -82,9 +82,14 @@ public class MigrationStore {
 	 * (fingerprint and hint only), each already with the status this run gives it: one row version
 	 * per key instead of an insert and then an update. A key an earlier run (or a replayed chunk)
 	 * recorded is left alone here. A user's further keys (a user with two keys) stay ACTIVE.
+	 * The keys are found by the chunk's user-id range (an index range on both databases; H2 cannot
+	 * use an index for {@code = any (array)} on the second column of one): a chunk holds every
+	 * undecided user of its range, and keys of users decided before are there already.
 	 */
 	private void registerKeys(long runId, OffsetDateTime now, List<MigratedUser> users) {
-		List<Long> userIds = new ArrayList<>(users.size());
+		long first = Long.MAX_VALUE;
+		long last = Long.MIN_VALUE;
+		boolean any = false;
 		List<Long> migrated = new ArrayList<>();
 		List<Long> revoked = new ArrayList<>();
 		for (MigratedUser user : users) {
@@ -92,7 +97,9 @@ public class MigrationStore {
 			if (c.keyStatus() != null) {
 				continue; // recorded by an earlier run: writeKeyStatuses moves it on if needed
 			}
-			userIds.add(c.userId());
+			any = true;
+			first = Math.min(first, c.userId());
+			last = Math.max(last, c.userId());
 			switch (user.verdict().keyStatus()) {
 				case MIGRATED -> migrated.add(c.legacyKeyId());
 				case REVOKED -> revoked.add(c.legacyKeyId());
@@ -100,7 +107,7 @@ public class MigrationStore {
 				}
 			}
 		}
-		if (userIds.isEmpty()) {
+		if (!any) {
 			return;
 		}
 		String insert = """
@@ -112,10 +119,12 @@ public class MigrationStore {
 				       case when s.key_id = any (?) or s.key_id = any (?) then ? end,
 				       case when s.key_id = any (?) then ? end
 				from stg_legacy_key s
-				where s.run_id = ? and s.user_id = any (?)""";
+				where s.run_id = ? and s.user_id between ? and ?""";
 		// PostgreSQL: ON CONFLICT; H2 has no such clause, so an anti-join
 		String sql = dialect() == Dialect.POSTGRESQL ? insert + " on conflict (key_id) do nothing"
 				: insert + " and not exists (select 1 from legacy_api_key k where k.key_id = s.key_id)";
+		long rangeFirst = first;
+		long rangeLast = last;
 		jdbc.update(sql, ps -> {
 			Array migratedKeys = ps.getConnection().createArrayOf("bigint", migrated.toArray());
 			Array revokedKeys = ps.getConnection().createArrayOf("bigint", revoked.toArray());
@@ -127,7 +136,8 @@ public class MigrationStore {
 			ps.setArray(6, revokedKeys);
 			ps.setObject(7, now);
 			ps.setLong(8, runId);
-			ps.setArray(9, ps.getConnection().createArrayOf("bigint", userIds.toArray()));
+			ps.setLong(9, rangeFirst);
+			ps.setLong(10, rangeLast);
 		});
 	}
 

@@ -213,39 +213,45 @@ public class StagingStore implements StagingSink, AutoCloseable {
 	private void rejectRepeatedIds() {
 		List<Reject> repeated = new ArrayList<>();
 		jdbc.query("""
-				select a.line, a.account_id, a.account_name, a.plan, a.state, r.n
-				from stg_account a
-				join (select account_id, count(*) n from stg_account where run_id = ? group by account_id
-				      having count(*) > 1) r on r.account_id = a.account_id
-				where a.run_id = ?""", rs -> {
+				select line, account_id, account_name, plan, state, n from (
+				    select a.line, a.account_id, a.account_name, a.plan, a.state,
+				           count(*) over (partition by a.account_id) n
+				    from stg_account a
+				    where a.run_id = ?) t
+				where n > 1""", rs -> {
 			repeated.add(new Reject(InputFile.ACCOUNTS.fileName(), rs.getLong(1), "repeated account_id",
 					"account_id " + rs.getLong(2) + " appears on " + rs.getLong(6) + " rows; all of them are rejected",
 					MaskedRecord.line(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5))));
-		}, runId, runId);
+		}, runId);
 		jdbc.query("""
-				select k.line, k.key_id, k.user_id, k.email, k.created_at, k.last_used_at, r.n
-				from stg_legacy_key k
-				join (select key_id, count(*) n from stg_legacy_key where run_id = ? group by key_id
-				      having count(*) > 1) r on r.key_id = k.key_id
-				where k.run_id = ?""", rs -> {
+				select line, key_id, user_id, email, created_at, last_used_at, n from (
+				    select k.line, k.key_id, k.user_id, k.email, k.created_at, k.last_used_at,
+				           count(*) over (partition by k.key_id) n
+				    from stg_legacy_key k
+				    where k.run_id = ?) t
+				where n > 1""", rs -> {
 			repeated.add(new Reject(InputFile.LEGACY_KEYS.fileName(), rs.getLong(1), "repeated key_id",
 					"key_id " + rs.getLong(2) + " appears on " + rs.getLong(7) + " rows; all of them are rejected",
 					MaskedRecord.line(rs.getString(2), rs.getString(3), rs.getString(4), "[redacted]",
 							Timestamps.text(rs, 5), Timestamps.text(rs, 6))));
-		}, runId, runId);
+		}, runId);
 		if (repeated.isEmpty()) {
 			return;
 		}
 		repeated.forEach(this::reject);
 		rejects.flush();
-		jdbc.update("""
-				delete from stg_account where run_id = ? and account_id in
-				    (select account_id from stg_account where run_id = ? group by account_id having count(*) > 1)""",
-				runId, runId);
-		jdbc.update("""
-				delete from stg_legacy_key where run_id = ? and key_id in
-				    (select key_id from stg_legacy_key where run_id = ? group by key_id having count(*) > 1)""",
-				runId, runId);
+		deleteLines("stg_account", InputFile.ACCOUNTS, repeated);
+		deleteLines("stg_legacy_key", InputFile.LEGACY_KEYS, repeated);
+	}
+
+	private void deleteLines(String table, InputFile file, List<Reject> rejected) {
+		Object[] lines = rejected.stream().filter(r -> r.file().equals(file.fileName())).map(Reject::line).toArray();
+		if (lines.length > 0) {
+			jdbc.update("delete from " + table + " where run_id = ? and line = any (?)", ps -> {
+				ps.setLong(1, runId);
+				ps.setArray(2, ps.getConnection().createArrayOf("bigint", lines));
+			});
+		}
 	}
 
 	private void rejectUsageOfUnknownKeys() {
@@ -269,21 +275,25 @@ public class StagingStore implements StagingSink, AutoCloseable {
 				    (select 1 from stg_legacy_key k where k.run_id = u.run_id and k.key_id = u.key_id)""", runId);
 	}
 
+	/**
+	 * One row per user with a legacy key: the first key (lowest id), how many keys the user has, and
+	 * whether another user has the same email (any case). Window functions rather than joins against
+	 * grouped subqueries: one pass over the keys on both databases (H2 can evaluate such a join row
+	 * by row).
+	 */
 	private void buildUsers() {
 		jdbc.update("""
 				insert into stg_user (run_id, user_id, key_id, email, key_count, shared_email)
-				select k.run_id, k.user_id, k.key_id, k.email, f.n, false
-				from stg_legacy_key k
-				join (select user_id, min(key_id) first_key, count(*) n from stg_legacy_key where run_id = ?
-				      group by user_id) f on f.first_key = k.key_id
-				where k.run_id = ?""", runId, runId);
-		jdbc.update("""
-				update stg_user set shared_email = true
-				where run_id = ? and user_id in (
-				    select k.user_id from stg_legacy_key k
-				    join (select email_lower from stg_legacy_key where run_id = ? group by email_lower
-				          having count(distinct user_id) > 1) s on s.email_lower = k.email_lower
-				    where k.run_id = ?)""", runId, runId, runId);
+				select run_id, user_id, key_id, email, n, shared > 0 from (
+				    select t.*, max(case when lo <> hi then 1 else 0 end) over (partition by user_id) shared from (
+				        select k.run_id, k.user_id, k.key_id, k.email,
+				               count(*) over (partition by k.user_id) n,
+				               row_number() over (partition by k.user_id order by k.key_id) rn,
+				               min(k.user_id) over (partition by k.email_lower) lo,
+				               max(k.user_id) over (partition by k.email_lower) hi
+				        from stg_legacy_key k
+				        where k.run_id = ?) t) u
+				where rn = 1""", runId);
 	}
 
 	private void recordScope() {

@@ -171,12 +171,12 @@ public class UserCaseSource {
 		jdbc.query("""
 				select s.key_id, s.endpoint, s.client, s.last_called_at, s.calls
 				from stg_usage s
-				join stg_user u on u.run_id = s.run_id and u.key_id = s.key_id
-				where s.run_id = ? and u.user_id between ? and ?
+				where s.run_id = ? and s.key_id in (
+				    select u.key_id from stg_user u where u.run_id = ? and u.user_id between ? and ?)
 				order by s.key_id, s.last_called_at desc""", rs -> {
 			byKey.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
 				.add(new KeyUsage(rs.getString(2), rs.getString(3), Timestamps.get(rs, 4), rs.getLong(5)));
-		}, runId, first, last);
+		}, runId, runId, first, last);
 		return byKey;
 	}
 

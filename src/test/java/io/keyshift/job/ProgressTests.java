@@ -51,6 +51,15 @@ class ProgressTests {
 	}
 
 	@Test
+	void showsInputBytesInMegabytes() {
+		Progress load = new Progress("load", Duration.ofSeconds(10), clock::get, true);
+		load.begin(340_000_000, 0);
+		load.advanceTo(85_000_000);
+		clock.set(Duration.ofSeconds(5).toNanos());
+		assertThat(load.line(clock.get())).isEqualTo("load: 85 MB / 340 MB (25%), 17.0 MB/s, ETA 15s");
+	}
+
+	@Test
 	void formatsLongEtasInHoursAndMinutes() {
 		assertThat(Progress.format(Duration.ofSeconds(3 * 3600 + 5 * 60 + 7))).isEqualTo("3h05m");
 		assertThat(Progress.format(Duration.ofSeconds(59))).isEqualTo("59s");
