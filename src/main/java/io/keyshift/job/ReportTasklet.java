@@ -26,6 +26,12 @@ public class ReportTasklet implements Tasklet {
 
 	private static final Logger log = LoggerFactory.getLogger(ReportTasklet.class);
 
+	/**
+	 * The step that decides users (the name {@link MigrationJobConfiguration} gives it; a partitioned
+	 * step's workers are {@code migrate:partitionN}): its time gives the users' rate in the summary.
+	 */
+	static final String MIGRATE_STEP = "migrate";
+
 	private final ReportStore store;
 
 	private final ReportWriter writer;
@@ -55,7 +61,7 @@ public class ReportTasklet implements Tasklet {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		writer.writeReport(row -> store.forEachDecision(runId, row::accept));
 		writer.writeRejects(row -> store.forEachReject(runId, row::accept));
-		RunSummary summary = store.summary(runId, dryRun, revoke, input, Instant.now(clock));
+		RunSummary summary = store.summary(runId, dryRun, revoke, input, Instant.now(clock), MIGRATE_STEP);
 		writer.writeSummary(summary);
 		store.dropStaging(runId, dryRun);
 		chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext()
@@ -69,15 +75,21 @@ public class ReportTasklet implements Tasklet {
 	static List<String> headline(RunSummary s) {
 		Map<String, Long> byOutcome = new TreeMap<>();
 		s.outcomes().forEach(o -> byOutcome.merge(o.outcome(), o.rows(), Long::sum));
-		String outcomes = byOutcome.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+		String outcomes = byOutcome.entrySet().stream().map(e -> String.format("%s %,d", e.getKey(), e.getValue()))
 			.collect(Collectors.joining(", "));
 		long notifications = s.notifications().stream().mapToLong(RunSummary.KindCount::count).sum();
 		String would = s.dryRun() ? "would be " : "";
+		String steps = s.steps().stream()
+			.map(t -> String.format("%s %.1f s", t.step(), t.time().toMillis() / 1000.0))
+			.collect(Collectors.joining(", "));
+		RunSummary.UserProgress progress = s.progress();
 		return List.of(
 				String.format("input: %,d rows read, %,d rejected (see rejects.csv); %,d users in scope", s.rowsRead(),
 						s.rowsRejected(), s.usersWithLegacyKey()),
 				"decisions: " + (outcomes.isEmpty() ? "none" : outcomes),
 				String.format("tokens minted: %,d; legacy keys %smigrated: %,d, %srevoked: %,d; notifications %squeued: %,d",
-						s.tokensMinted(), would, s.keysMigrated(), would, s.keysRevoked(), would, notifications));
+						s.tokensMinted(), would, s.keysMigrated(), would, s.keysRevoked(), would, notifications),
+				String.format("timing: %s; users decided: %,d / %,d, %,.1f/s", steps.isEmpty() ? "unknown" : steps,
+						progress.usersDone(), progress.usersTotal(), progress.usersPerSecond()));
 	}
 }

@@ -2,6 +2,7 @@ package io.keyshift.report;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -88,11 +89,42 @@ final class Figures {
 	 * decimal ({@code 12.5}, {@code 3.0}); {@code null} when not {@link #timed}.
 	 */
 	static BigDecimal durationSeconds(RunSummary s) {
-		if (!timed(s)) {
+		return timed(s) ? seconds(s.duration()) : null;
+	}
+
+	/** A duration in seconds, to the millisecond, with at least one decimal; {@code null} for {@code null}. */
+	static BigDecimal seconds(Duration duration) {
+		if (duration == null) {
 			return null;
 		}
-		BigDecimal seconds = BigDecimal.valueOf(s.duration().toMillis(), 3).stripTrailingZeros();
+		BigDecimal seconds = BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros();
 		return seconds.scale() < 1 ? seconds.setScale(1) : seconds;
+	}
+
+	/** The run's progress figures; all zero for a summary that has none. */
+	static RunSummary.UserProgress progress(RunSummary s) {
+		return s.progress() == null ? new RunSummary.UserProgress(0, 0, Duration.ZERO) : s.progress();
+	}
+
+	/** Users decided per second of the step that decides them, rounded to one decimal. */
+	static BigDecimal progressRate(RunSummary s) {
+		RunSummary.UserProgress progress = progress(s);
+		long millis = progress.time() == null ? 0 : progress.time().toMillis();
+		if (millis <= 0) {
+			return BigDecimal.ZERO.setScale(1);
+		}
+		// in decimal, so that summary.json's figure is exactly users / seconds rounded half-up
+		return BigDecimal.valueOf(progress.usersDone())
+			.movePointRight(3)
+			.divide(BigDecimal.valueOf(millis), 1, RoundingMode.HALF_UP);
+	}
+
+	/** The steps' times added up: what each step's share is of. */
+	static Duration stepsTime(RunSummary s) {
+		return list(s.steps()).stream()
+			.map(RunSummary.StepTiming::time)
+			.filter(t -> t != null)
+			.reduce(Duration.ZERO, Duration::plus);
 	}
 
 	static BigDecimal rowsPerSecond(RunSummary s) {

@@ -25,11 +25,14 @@ import java.util.List;
  * @param notifications notifications queued (or, in a dry run, that would be) per kind
  * @param topAccounts accounts with the most tokens created (or would-be) in this run, most first, at most 10
  * @param rejects rejected input rows per file and reason category, most first
+ * @param progress users decided out of those in scope, and the time the deciding step took
+ * @param steps the job's steps in the order they started, with their time and item counts
  */
 public record RunSummary(long runId, boolean dryRun, boolean revokeLegacyKeys, String input, Instant startedAt,
 		Instant finishedAt, List<FileCount> inputFiles, long usersWithLegacyKey, long usersWithoutLegacyKey,
 		List<OutcomeCount> outcomes, List<PlanCount> plans, long tokensMinted, long keysMigrated, long keysRevoked,
-		List<KindCount> notifications, List<AccountCount> topAccounts, List<RejectCount> rejects) {
+		List<KindCount> notifications, List<AccountCount> topAccounts, List<RejectCount> rejects,
+		UserProgress progress, List<StepTiming> steps) {
 
 	public record FileCount(String file, long rowsRead, long rowsRejected, long rowsDeduplicated) {
 	}
@@ -47,6 +50,47 @@ public record RunSummary(long runId, boolean dryRun, boolean revokeLegacyKeys, S
 	}
 
 	public record RejectCount(String file, String category, long rows) {
+	}
+
+	/**
+	 * How far the users of the run got (SPEC §8's progress figures, as of the report).
+	 * @param usersDone users with a decision
+	 * @param usersTotal users in scope
+	 * @param time what the step that decides users took, summed over its attempts
+	 */
+	public record UserProgress(long usersDone, long usersTotal, Duration time) {
+
+		/** Users decided per second of the deciding step; 0 when it took no measurable time. */
+		public double usersPerSecond() {
+			double seconds = time == null ? 0 : time.toMillis() / 1000.0;
+			return seconds <= 0 ? 0 : usersDone / seconds;
+		}
+
+		/** Seconds left at the rate so far: 0 when every user is decided, null when there is no rate yet. */
+		public Long etaSeconds() {
+			if (usersDone >= usersTotal) {
+				return 0L;
+			}
+			double rate = usersPerSecond();
+			return rate <= 0 ? null : (long) Math.ceil((usersTotal - usersDone) / rate);
+		}
+	}
+
+	/**
+	 * One step of the job, over every attempt of the run (see {@link StepTimings}).
+	 * @param step its name ({@code load}, {@code migrate}...; partitions are folded into their step)
+	 * @param executions the attempts it ran in: more than 1 for a resumed run
+	 * @param partitions the partitions it ran as, 0 when it was not partitioned
+	 * @param startedAt when it first started
+	 * @param finishedAt when it last ended (for the report step: when these figures were taken)
+	 * @param time its running time: the attempts' spans added up, the pauses between them left out
+	 * @param itemsRead items read
+	 * @param itemsWritten items written
+	 * @param itemsFiltered items filtered out by its processor
+	 * @param status its Spring Batch status in its last attempt
+	 */
+	public record StepTiming(String step, int executions, int partitions, Instant startedAt, Instant finishedAt,
+			Duration time, long itemsRead, long itemsWritten, long itemsFiltered, String status) {
 	}
 
 	public Duration duration() {

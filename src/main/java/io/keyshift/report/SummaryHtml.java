@@ -1,6 +1,7 @@
 package io.keyshift.report;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -25,12 +26,21 @@ import io.keyshift.migration.Plan;
  * Elements a test or a script may look for: {@code #totals}, {@code #outcome-chart} (one
  * {@code g.bar} per outcome present, with {@code data-outcome} and {@code data-rows}),
  * {@code #outcomes}, {@code #plans}, {@code #top-accounts}, {@code #rejects}, {@code #input-files},
- * and {@code #dry-run-badge} on dry runs only. The markup is also well-formed XML (void elements
- * self-closed), so a test can parse it with the JDK's XML parser.
+ * {@code #steps} (one {@code tr} per step, with {@code data-step}), and {@code #dry-run-badge} and
+ * {@code #dry-run-notice} on dry runs only. Every total is a {@code #total-...} card whose
+ * {@code .value} holds the number as shown, with thousands separators. The markup is also
+ * well-formed XML (void elements self-closed), so a test can parse it with the JDK's XML parser.
  */
 public final class SummaryHtml {
 
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+		.withZone(ZoneOffset.UTC);
+
+	private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+
+	private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
+	private static final DateTimeFormatter TIME_NO_ZONE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
 		.withZone(ZoneOffset.UTC);
 
 	private static final Map<String, String> COLOURS = Map.of(Outcome.CREATED.name(), "#2f9e44",
@@ -50,6 +60,7 @@ public final class SummaryHtml {
 			.meta code { background: var(--panel); padding: 1px 5px; border-radius: 4px; word-break: break-all; }
 			.badge { font-size: 14px; font-weight: 700; letter-spacing: .06em; padding: 3px 10px; border-radius: 6px; }
 			.dry-run { background: #ffd43b; color: #5c3c00; border: 2px solid #f08c00; }
+			.notice strong { font-size: 16px; }
 			.notice { background: #fff9db; border: 1px solid #ffe066; border-left: 5px solid #f08c00; padding: 8px 12px;
 			  border-radius: 6px; margin: 12px 0 0; }
 			.totals { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 12px;
@@ -73,6 +84,10 @@ public final class SummaryHtml {
 			.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 6px;
 			  vertical-align: -1px; }
 			.empty, .hint { color: var(--muted); }
+			.meter { display: inline-block; width: 160px; height: 10px; background: var(--panel); border: 1px solid var(--line);
+			  border-radius: 3px; vertical-align: middle; overflow: hidden; }
+			.meter > span { display: block; height: 100%; background: #4c6ef5; }
+			td.note { color: var(--muted); font-size: 13px; }
 			footer { margin-top: 36px; color: var(--muted); font-size: 13px; }
 			@media print { .card, th { background: none; } }
 			""";
@@ -94,7 +109,7 @@ public final class SummaryHtml {
 			.append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
 			.append("<title>")
 			.append(esc(title))
-			.append(s.dryRun() ? " (dry run)" : "")
+			.append(s.dryRun() ? " (dry run: rehearsal, nothing was written)" : "")
 			.append("</title>\n<style>\n")
 			.append(CSS)
 			.append("</style>\n</head>\n<body>\n");
@@ -106,7 +121,10 @@ public final class SummaryHtml {
 		topAccounts(out, s);
 		rejects(out, s);
 		inputFiles(out, s);
-		out.append("<footer>Written by keyshift. This page holds counts only: no token, no legacy key.</footer>\n")
+		steps(out, s);
+		out.append("<footer>Written by keyshift. Every decision is in <code>report.csv</code>, every rejected ")
+			.append("input row in <code>rejects.csv</code>, these figures for machines in <code>summary.json</code>. ")
+			.append("This page holds counts only: no token, no legacy key.</footer>\n")
 			.append("</body>\n</html>\n");
 		return out.toString();
 	}
@@ -126,8 +144,9 @@ public final class SummaryHtml {
 			.append(s.revokeLegacyKeys() ? "revoked after migration" : "kept working (not revoked)")
 			.append("</p>\n");
 		if (s.dryRun()) {
-			out.append("<p class=\"notice\"><strong>Dry run.</strong> Nothing was minted, no legacy key changed ")
-				.append("and no notification was queued: the figures show what a real run would do.</p>\n");
+			out.append("<p class=\"notice\" id=\"dry-run-notice\"><strong>Rehearsal: nothing was written.</strong> ")
+				.append("This was a dry run: no token was minted, no legacy key changed and no notification was ")
+				.append("queued. The figures show what a real run on this export would do.</p>\n");
 		}
 		out.append("</header>\n");
 	}
@@ -139,6 +158,10 @@ public final class SummaryHtml {
 		out.append("<h2>Totals</h2>\n<section id=\"totals\" class=\"totals\">\n");
 		card(out, "users-in-scope", "", s.usersWithLegacyKey(), "Users in scope",
 				number(s.usersWithoutLegacyKey()) + " without a legacy key (out of scope)");
+		RunSummary.UserProgress progress = Figures.progress(s);
+		card(out, "users-decided", progress.usersDone() < progress.usersTotal() ? "warn" : "", progress.usersDone(),
+				"Users decided", "of " + number(progress.usersTotal()) + " (" + percent(progress.usersDone(),
+						progress.usersTotal()) + ") · " + decimal(Figures.progressRate(s)) + " users/s · " + eta(progress));
 		if (dry) {
 			card(out, "would-be-tokens", "good", Figures.outcomeRows(s, Outcome.WOULD_CREATE), "Would-be tokens",
 					"a real run would mint these");
@@ -164,9 +187,7 @@ public final class SummaryHtml {
 		card(out, "rows-rejected", rejected > 0 ? "warn" : "", rejected, "Input rows rejected",
 				rejected > 0 ? "listed in rejects.csv" : "every row was usable");
 		cardText(out, "duration", duration(Figures.durationSeconds(s)), "Duration",
-				Figures.timed(s) ? "since " + time(s.startedAt()) : "");
-		cardText(out, "rows-per-second", decimal(Figures.rowsPerSecond(s)), "Rows per second",
-				decimal(Figures.usersPerSecond(s)) + " users per second");
+				Figures.timed(s) ? decimal(Figures.rowsPerSecond(s)) + " input rows per second" : "");
 		out.append("</section>\n");
 	}
 
@@ -286,7 +307,7 @@ public final class SummaryHtml {
 			return;
 		}
 		out.append("<table id=\"outcomes\">\n<thead><tr><th>Outcome</th><th>Reason</th>")
-			.append("<th class=\"num\">Rows</th><th class=\"num\">Share</th></tr></thead>\n<tbody>\n");
+			.append("<th class=\"num\">Rows</th><th class=\"num\">Share</th><th>Meaning</th></tr></thead>\n<tbody>\n");
 		for (RunSummary.OutcomeCount o : rows) {
 			out.append("<tr data-outcome=\"")
 				.append(esc(o.outcome()))
@@ -299,11 +320,15 @@ public final class SummaryHtml {
 				.append(number(o.rows()))
 				.append("</td><td class=\"num\">")
 				.append(esc(percent(o.rows(), all)))
+				.append("</td><td class=\"note\">")
+				.append(esc(Meanings.of(o.outcome(), o.reason())))
 				.append("</td></tr>\n");
 		}
 		out.append("</tbody>\n<tfoot><tr><td colspan=\"2\">Total</td><td class=\"num\">")
 			.append(number(all))
-			.append("</td><td class=\"num\">100%</td></tr></tfoot>\n</table>\n");
+			.append("</td><td class=\"num\">100%</td><td></td></tr></tfoot>\n</table>\n")
+			.append("<p class=\"hint\">QUARANTINED rows are data problems: fix the data in the export and run ")
+			.append("again. SKIPPED rows are policy: nothing to do.</p>\n");
 	}
 
 	private static void plans(StringBuilder out, RunSummary s) {
@@ -424,6 +449,94 @@ public final class SummaryHtml {
 			.append("</td></tr></tfoot>\n</table>\n");
 	}
 
+	private static void steps(StringBuilder out, RunSummary s) {
+		List<RunSummary.StepTiming> steps = Figures.list(s.steps());
+		out.append("<h2>Run timing</h2>\n");
+		if (steps.isEmpty()) {
+			out.append("<p class=\"empty\" id=\"steps\">No step timing was recorded.</p>\n");
+			return;
+		}
+		int attempts = steps.stream().mapToInt(RunSummary.StepTiming::executions).max().orElse(1);
+		out.append("<p class=\"meta\">Started ")
+			.append(esc(time(s.startedAt())))
+			.append(", figures taken ")
+			.append(esc(time(s.finishedAt())))
+			.append(": ")
+			.append(esc(duration(Figures.durationSeconds(s))))
+			.append(" in all");
+		if (attempts > 1) {
+			out.append(", over ").append(attempts).append(" attempts (the run was resumed; pauses between ")
+				.append("attempts are not counted in the steps' times)");
+		}
+		out.append(".</p>\n");
+		long all = Math.max(1, Figures.stepsTime(s).toMillis());
+		out.append("<table id=\"steps\">\n<thead><tr><th>Step</th><th>Started</th><th>Finished</th>")
+			.append("<th class=\"num\">Time</th><th>Share of the steps' time</th><th class=\"num\">Read</th>")
+			.append("<th class=\"num\">Written</th><th class=\"num\">Attempts</th><th>Status</th></tr></thead>\n")
+			.append("<tbody>\n");
+		boolean running = false;
+		for (RunSummary.StepTiming t : steps) {
+			long millis = t.time() == null ? 0 : t.time().toMillis();
+			long width = Math.min(100, Math.round(100.0 * millis / all));
+			running |= "STARTED".equals(t.status());
+			out.append("<tr data-step=\"")
+				.append(esc(t.step()))
+				.append("\"><td>")
+				.append(esc(t.step()))
+				.append(t.partitions() > 0 ? " <span class=\"hint\">(" + t.partitions() + " partitions)</span>" : "")
+				.append("</td><td>")
+				.append(esc(clock(t.startedAt(), s.startedAt())))
+				.append("</td><td>")
+				.append(esc(clock(t.finishedAt(), s.startedAt())))
+				.append("</td><td class=\"num\">")
+				.append(esc(duration(Figures.seconds(t.time()))))
+				.append("</td><td><span class=\"meter\"><span style=\"width:")
+				.append(width)
+				.append("%\"></span></span> ")
+				.append(width)
+				.append("%</td><td class=\"num\">")
+				.append(number(t.itemsRead()))
+				.append("</td><td class=\"num\">")
+				.append(number(t.itemsWritten()))
+				.append("</td><td class=\"num\">")
+				.append(t.executions())
+				.append("</td><td>")
+				.append(esc(status(t.status())))
+				.append("</td></tr>\n");
+		}
+		out.append("</tbody>\n</table>\n<p class=\"hint\">Times are UTC. Read and written count the items of ")
+			.append("chunked steps (users, for <em>migrate</em>); a step that works in one go shows 0.");
+		if (running) {
+			out.append(" A step <em>in progress</em> is the one writing this report: its time runs to the moment ")
+				.append("these figures were taken.");
+		}
+		out.append("</p>\n");
+	}
+
+	private static String status(String status) {
+		if (status == null) {
+			return "unknown";
+		}
+		return "STARTED".equals(status) ? "in progress" : status.toLowerCase(Locale.ROOT);
+	}
+
+	/** A time of day, with its date when the run started on another day. */
+	private static String clock(Instant instant, Instant runStart) {
+		if (instant == null) {
+			return "unknown";
+		}
+		boolean sameDay = runStart != null && DAY.format(instant).equals(DAY.format(runStart));
+		return (sameDay ? CLOCK : TIME_NO_ZONE).format(instant);
+	}
+
+	private static String eta(RunSummary.UserProgress progress) {
+		Long eta = progress.etaSeconds();
+		if (eta == null) {
+			return "ETA unknown";
+		}
+		return eta == 0 ? "all done" : "ETA " + duration(BigDecimal.valueOf(eta));
+	}
+
 	/** Text made safe for an HTML text node or a quoted attribute value; "" for {@code null}. */
 	static String esc(String text) {
 		if (text == null) {
@@ -482,10 +595,13 @@ public final class SummaryHtml {
 		return instant == null ? "unknown" : TIME.format(instant);
 	}
 
-	/** "12.3 s", "4 min 05 s", "2 h 03 min": exact figures are in summary.json. */
+	/** "340 ms", "12.3 s", "4 min 05 s", "2 h 03 min": exact figures are in summary.json. */
 	private static String duration(BigDecimal seconds) {
 		if (seconds == null) {
 			return "unknown";
+		}
+		if (seconds.compareTo(BigDecimal.ONE) < 0) {
+			return seconds.movePointRight(3).setScale(0, RoundingMode.HALF_UP).toPlainString() + " ms";
 		}
 		if (seconds.compareTo(BigDecimal.valueOf(60)) < 0) {
 			return String.format(Locale.ROOT, "%.1f s", seconds);

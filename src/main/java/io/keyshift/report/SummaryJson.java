@@ -1,6 +1,8 @@
 package io.keyshift.report;
 
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -15,6 +17,12 @@ import java.util.Map;
  * <p>
  * The input directory sits inside the {@code input} object as {@code input.directory}, beside the
  * per-file row counts, so that no key appears twice.
+ * <p>
+ * {@code progress} holds the figures the job prints while it runs (SPEC §8), as of the end:
+ * {@code users_done} / {@code users_total}, {@code users_per_second} over the time of the step that
+ * decides users, and {@code eta_seconds} (0 once every user is decided). {@code steps} holds each
+ * step's time and item counts, read from Spring Batch's records: a resumed run's attempts are added
+ * up, a partitioned step's workers folded into it. {@code rates} are over the whole run.
  */
 public final class SummaryJson {
 
@@ -39,8 +47,8 @@ public final class SummaryJson {
 		doc.put("run_id", s.runId());
 		doc.put("dry_run", s.dryRun());
 		doc.put("revoke_legacy_keys", s.revokeLegacyKeys());
-		doc.put("started_at", s.startedAt() == null ? null : s.startedAt().toString());
-		doc.put("finished_at", s.finishedAt() == null ? null : s.finishedAt().toString());
+		doc.put("started_at", instant(s.startedAt()));
+		doc.put("finished_at", instant(s.finishedAt()));
 		doc.put("duration_seconds", Figures.durationSeconds(s));
 		doc.put("input", input(s));
 		doc.put("users", object("with_legacy_key", s.usersWithLegacyKey(), "without_legacy_key_out_of_scope",
@@ -72,6 +80,18 @@ public final class SummaryJson {
 		doc.put("rejects", rejects);
 		doc.put("rates", object("rows_per_second", Figures.rowsPerSecond(s), "users_per_second",
 				Figures.usersPerSecond(s)));
+		RunSummary.UserProgress progress = Figures.progress(s);
+		doc.put("progress", object("users_done", progress.usersDone(), "users_total", progress.usersTotal(),
+				"users_per_second", Figures.progressRate(s), "eta_seconds", progress.etaSeconds()));
+		List<Object> steps = new ArrayList<>();
+		for (RunSummary.StepTiming t : Figures.list(s.steps())) {
+			Map<String, Object> step = object("step", t.step(), "executions", t.executions(), "partitions",
+					t.partitions(), "started_at", instant(t.startedAt()), "finished_at", instant(t.finishedAt()),
+					"duration_seconds", Figures.seconds(t.time()), "items_read", t.itemsRead(), "items_written",
+					t.itemsWritten(), "items_filtered", t.itemsFiltered(), "status", t.status());
+			steps.add(step);
+		}
+		doc.put("steps", steps);
 		return doc;
 	}
 
@@ -88,6 +108,10 @@ public final class SummaryJson {
 		input.put("rows_rejected", Figures.rowsRejected(s));
 		input.put("rows_deduplicated", Figures.rowsDeduplicated(s));
 		return input;
+	}
+
+	private static String instant(Instant instant) {
+		return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).toString();
 	}
 
 	private static Map<String, Object> object(Object... keysAndValues) {

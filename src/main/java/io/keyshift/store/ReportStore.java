@@ -2,12 +2,14 @@ package io.keyshift.store;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.keyshift.report.RunSummary;
+import io.keyshift.report.StepTimings;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -48,12 +50,23 @@ public class ReportStore {
 				}, runId);
 	}
 
-	public RunSummary summary(long runId, boolean dryRun, boolean revoke, String input, Instant finishedAt) {
+	/**
+	 * The run's figures, as of {@code finishedAt}.
+	 * @param runId the run (job instance id)
+	 * @param dryRun whether it is a rehearsal
+	 * @param revoke whether migrated keys are revoked
+	 * @param input the input directory as given
+	 * @param finishedAt now: the end of the run as far as the report is concerned
+	 * @param progressStep the name of the step that decides users, whose time gives the users' rate
+	 * @return the figures
+	 */
+	public RunSummary summary(long runId, boolean dryRun, boolean revoke, String input, Instant finishedAt,
+			String progressStep) {
 		Instant startedAt = jdbc.query("""
 				select min(start_time) from batch_job_execution where job_instance_id = ?""", rs -> {
 			rs.next();
-			java.sql.Timestamp ts = rs.getTimestamp(1);
-			return ts == null ? finishedAt : ts.toLocalDateTime().atZone(ZoneId.systemDefault()).toInstant();
+			Instant first = batchTime(rs, 1);
+			return first == null ? finishedAt : first;
 		}, runId);
 		List<RunSummary.FileCount> files = jdbc.query("""
 				select f.file, f.rows_read, f.rows_deduplicated,
@@ -100,8 +113,36 @@ public class ReportStore {
 				select file, category, count(*) n from input_reject where run_id = ?
 				group by file, category order by n desc, file, category""",
 				(rs, i) -> new RunSummary.RejectCount(rs.getString(1), rs.getString(2), rs.getLong(3)), runId);
+		long decided = count("select count(*) from migration_decision where run_id = ? and seq = 0", runId);
+		List<RunSummary.StepTiming> steps = StepTimings.of(stepExecutions(runId), finishedAt);
+		Duration deciding = steps.stream()
+			.filter(step -> step.step().equals(progressStep))
+			.map(RunSummary.StepTiming::time)
+			.findFirst()
+			.orElse(Duration.ZERO);
 		return new RunSummary(runId, dryRun, revoke, input, startedAt, finishedAt, files, users, outOfScope,
-				outcomes, plans, minted, migrated, revoked, notifications, top, rejects);
+				outcomes, plans, minted, migrated, revoked, notifications, top, rejects,
+				new RunSummary.UserProgress(decided, users, deciding), steps);
+	}
+
+	/** Every step execution of every attempt of the run, from Spring Batch's own tables. */
+	List<StepTimings.Execution> stepExecutions(long runId) {
+		return jdbc.query("""
+				select s.step_name, s.job_execution_id, s.start_time, s.end_time, s.last_updated, s.status,
+				       s.read_count, s.write_count, s.filter_count
+				from batch_step_execution s
+				join batch_job_execution e on e.job_execution_id = s.job_execution_id
+				where e.job_instance_id = ?
+				order by s.step_execution_id""",
+				(rs, i) -> new StepTimings.Execution(rs.getString(1), rs.getLong(2), batchTime(rs, 3), batchTime(rs, 4),
+						batchTime(rs, 5), rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)),
+				runId);
+	}
+
+	/** Spring Batch keeps local date-times, written in this JVM's zone. */
+	private static Instant batchTime(ResultSet rs, int column) throws SQLException {
+		java.sql.Timestamp ts = rs.getTimestamp(column);
+		return ts == null ? null : ts.toLocalDateTime().atZone(ZoneId.systemDefault()).toInstant();
 	}
 
 	private long count(String sql, long runId) {

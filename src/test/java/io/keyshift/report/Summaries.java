@@ -1,5 +1,6 @@
 package io.keyshift.report;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -34,7 +35,16 @@ final class Summaries {
 				List.of(new RunSummary.AccountCount(1001, topAccountName, "enterprise", 6),
 						new RunSummary.AccountCount(1002, "Contoso Data, Ltd.", "team", 4)),
 				List.of(new RunSummary.RejectCount("account_memberships.csv", "unknown permission set", 3),
-						new RunSummary.RejectCount("accounts.csv", "duplicate account_id", 1)));
+						new RunSummary.RejectCount("accounts.csv", "duplicate account_id", 1)),
+				new RunSummary.UserProgress(19, 19, Duration.ofMillis(9_500)),
+				List.of(step("load", 0, 2_000, 0, 0, "COMPLETED"), step("register-keys", 2_000, 2_500, 0, 0, "COMPLETED"),
+						step("migrate", 2_500, 12_000, 19, 19, "COMPLETED"), step("report", 12_000, 12_500, 0, 0, "STARTED")));
+	}
+
+	/** A step run once, not partitioned, from and to the given milliseconds after {@link #STARTED}. */
+	static RunSummary.StepTiming step(String name, long from, long to, long read, long written, String status) {
+		return new RunSummary.StepTiming(name, 1, 0, STARTED.plusMillis(from), STARTED.plusMillis(to),
+				Duration.ofMillis(to - from), read, written, 0, status);
 	}
 
 	/** A dry run: 9 would-be tokens, nothing minted, migrated or revoked. */
@@ -44,12 +54,14 @@ final class Summaries {
 				List.of(new RunSummary.OutcomeCount("WOULD_CREATE", null, 9)),
 				List.of(new RunSummary.PlanCount("team", "WOULD_CREATE", 9)), 0, 0, 0,
 				List.of(new RunSummary.KindCount("TOKENS_ISSUED", 9)),
-				List.of(new RunSummary.AccountCount(1001, "Northwind Traders", "team", 9)), List.of());
+				List.of(new RunSummary.AccountCount(1001, "Northwind Traders", "team", 9)), List.of(),
+				new RunSummary.UserProgress(9, 9, Duration.ofMillis(1_500)),
+				List.of(step("migrate", 1_000, 2_500, 9, 9, "COMPLETED")));
 	}
 
 	/** A run that read nothing and decided nothing, over in no measurable time. */
 	static RunSummary empty() {
 		return new RunSummary(1, false, false, "/srv/empty", STARTED, STARTED, List.of(), 0, 0, List.of(), List.of(),
-				0, 0, 0, List.of(), List.of(), List.of());
+				0, 0, 0, List.of(), List.of(), List.of(), new RunSummary.UserProgress(0, 0, Duration.ZERO), List.of());
 	}
 }

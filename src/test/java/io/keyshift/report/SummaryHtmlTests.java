@@ -1,6 +1,7 @@
 package io.keyshift.report;
 
 import java.io.StringReader;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +53,7 @@ class SummaryHtmlTests {
 	void escapesAttributeValuesBuiltFromData() throws Exception {
 		RunSummary hostile = new RunSummary(3, false, false, "/in", Summaries.STARTED, Summaries.STARTED.plusSeconds(1),
 				List.of(), 1, 0, List.of(new RunSummary.OutcomeCount("X\" onmouseover=\"alert(1)", null, 1)),
-				List.of(new RunSummary.PlanCount("p\"><b>", "X", 1)), 0, 0, 0, List.of(), List.of(), List.of());
+				List.of(new RunSummary.PlanCount("p\"><b>", "X", 1)), 0, 0, 0, List.of(), List.of(), List.of(), null, null);
 
 		String html = SummaryHtml.render(hostile);
 
@@ -119,15 +120,20 @@ class SummaryHtmlTests {
 		assertThat(value(page, "rows-read")).isEqualTo("1,000");
 		assertThat(value(page, "rows-rejected")).isEqualTo("4");
 		assertThat(value(page, "duration")).isEqualTo("12.5 s");
-		assertThat(value(page, "rows-per-second")).isEqualTo("80.0");
+		assertThat(text(page, "//*[@id='total-duration']/*[@class='sub']")).isEqualTo("80.0 input rows per second");
+		assertThat(value(page, "users-decided")).isEqualTo("19");
+		assertThat(text(page, "//*[@id='total-users-decided']/*[@class='sub']"))
+			.isEqualTo("of 19 (100.0%) · 2.0 users/s · all done");
 	}
 
 	@Test
 	void tablesOutcomesPlansAccountsRejectsAndFiles() throws Exception {
 		Document page = parse(SummaryHtml.render(Summaries.real()));
 
-		assertThat(rows(page, "outcomes")).containsExactly("CREATED|—|10|52.6%", "SKIPPED|ACCOUNT_INACTIVE|4|21.1%",
-				"SKIPPED|NO_DEVELOPER_LICENSE|3|15.8%", "QUARANTINED|INVALID_GRANT|2|10.5%");
+		assertThat(rows(page, "outcomes")).containsExactly("CREATED|—|10|52.6%|a token was minted in this run",
+				"SKIPPED|ACCOUNT_INACTIVE|4|21.1%|the account is locked or deleted",
+				"SKIPPED|NO_DEVELOPER_LICENSE|3|15.8%|the user has no developer license in this account",
+				"QUARANTINED|INVALID_GRANT|2|10.5%|a membership row of this user and account was rejected");
 		assertThat(rows(page, "plans")).containsExactly("team|4|7|·|11", "enterprise|6|·|·|6", "none|·|·|2|2");
 		assertThat(rows(page, "top-accounts")).containsExactly("1001|Northwind Traders|enterprise|6",
 				"1002|Contoso Data, Ltd.|team|4");
@@ -142,12 +148,12 @@ class SummaryHtmlTests {
 		RunSummary s = new RunSummary(5, false, false, "/in", Summaries.STARTED, Summaries.STARTED.plusSeconds(1),
 				List.of(), 1, 0, List.of(new RunSummary.OutcomeCount("CREATED", null, 9_999),
 						new RunSummary.OutcomeCount("QUARANTINED", "INVALID_GRANT", 1)),
-				List.of(), 9_999, 0, 0, List.of(), List.of(), List.of());
+				List.of(), 9_999, 0, 0, List.of(), List.of(), List.of(), null, null);
 
 		Document page = parse(SummaryHtml.render(s));
 
-		assertThat(rows(page, "outcomes")).containsExactly("CREATED|—|9,999|100.0%",
-				"QUARANTINED|INVALID_GRANT|1|<0.1%");
+		assertThat(rows(page, "outcomes")).containsExactly("CREATED|—|9,999|100.0%|a token was minted in this run",
+				"QUARANTINED|INVALID_GRANT|1|<0.1%|a membership row of this user and account was rejected");
 	}
 
 	@Test
@@ -157,7 +163,69 @@ class SummaryHtmlTests {
 		assertThat(bars(page)).isEmpty();
 		assertThat(text(page, "//*[@id='outcome-chart']")).isEqualTo("No report rows in this run.");
 		assertThat(text(page, "//*[@id='rejects']")).isEqualTo("No input row was rejected.");
-		assertThat(value(page, "duration")).isEqualTo("0.0 s");
+		assertThat(value(page, "duration")).isEqualTo("0 ms");
+		assertThat(text(page, "//*[@id='steps']")).isEqualTo("No step timing was recorded.");
+		assertThat(value(page, "users-decided")).isEqualTo("0");
+	}
+
+	@Test
+	void labelsADryRunAsARehearsalThatWroteNothing() throws Exception {
+		Document dry = parse(SummaryHtml.render(Summaries.dry()));
+		Document real = parse(SummaryHtml.render(Summaries.real()));
+
+		assertThat(text(dry, "//*[@id='dry-run-notice']")).startsWith("Rehearsal: nothing was written.");
+		assertThat(text(dry, "//title")).contains("rehearsal, nothing was written");
+		assertThat(text(real, "//*[@id='dry-run-notice']")).isEmpty();
+		assertThat(text(real, "//title")).isEqualTo("keyshift run 42");
+	}
+
+	@Test
+	void tablesEachStepWithItsTimeCountsAndShareOfTheStepsTime() throws Exception {
+		Document page = parse(SummaryHtml.render(Summaries.real()));
+
+		// 2 + 0.5 + 9.5 + 0.5 = 12.5 s of steps
+		assertThat(rows(page, "steps")).containsExactly("load|12:00:00|12:00:02|2.0 s| 16%|0|0|1|completed",
+				"register-keys|12:00:02|12:00:02|500 ms| 4%|0|0|1|completed",
+				"migrate|12:00:02|12:00:12|9.5 s| 76%|19|19|1|completed",
+				"report|12:00:12|12:00:12|500 ms| 4%|0|0|1|in progress");
+		assertThat(attribute(page, "//tr[@data-step='migrate']//*[@class='meter']/*", "style")).isEqualTo("width:76%");
+		assertThat(attribute(page, "//tr[@data-step='load']//*[@class='meter']/*", "style")).isEqualTo("width:16%");
+		assertThat(text(page, "//table[@id='steps']/following-sibling::p[1]")).contains("writing this report");
+	}
+
+	@Test
+	void showsHowManyAttemptsAndPartitionsAStepTook() throws Exception {
+		RunSummary.StepTiming migrate = new RunSummary.StepTiming("migrate", 2, 4, Summaries.STARTED,
+				Summaries.STARTED.plusSeconds(3_600 * 25), Duration.ofSeconds(125), 1_234_567, 1_234_000, 0, "COMPLETED");
+		RunSummary base = Summaries.real();
+		RunSummary resumed = new RunSummary(base.runId(), false, true, base.input(), base.startedAt(),
+				Summaries.STARTED.plusSeconds(3_600 * 25), base.inputFiles(), base.usersWithLegacyKey(),
+				base.usersWithoutLegacyKey(), base.outcomes(), base.plans(), base.tokensMinted(), base.keysMigrated(),
+				base.keysRevoked(), base.notifications(), base.topAccounts(), base.rejects(),
+				new RunSummary.UserProgress(1_234_567, 1_234_567, Duration.ofSeconds(125)), List.of(migrate));
+
+		Document page = parse(SummaryHtml.render(resumed));
+
+		assertThat(rows(page, "steps")).containsExactly(
+				"migrate (4 partitions)|12:00:00|2026-11-10 13:00:00|2 min 05 s| 100%|1,234,567|1,234,000|2|completed");
+		assertThat(text(page, "//table[@id='steps']/preceding-sibling::p[1]")).contains("over 2 attempts");
+		assertThat(value(page, "users-decided")).isEqualTo("1,234,567");
+		assertThat(text(page, "//*[@id='total-users-decided']/*[@class='sub']"))
+			.isEqualTo("of 1,234,567 (100.0%) · 9,876.5 users/s · all done");
+	}
+
+	@Test
+	void showsProgressWithAnEtaWhenUsersAreLeft() throws Exception {
+		RunSummary base = Summaries.real();
+		RunSummary partial = new RunSummary(base.runId(), false, true, base.input(), base.startedAt(),
+				base.finishedAt(), base.inputFiles(), 300, 0, base.outcomes(), base.plans(), 0, 0, 0, List.of(),
+				List.of(), List.of(), new RunSummary.UserProgress(100, 300, Duration.ofSeconds(50)), List.of());
+
+		Document page = parse(SummaryHtml.render(partial));
+
+		assertThat(text(page, "//*[@id='total-users-decided']/*[@class='sub']"))
+			.isEqualTo("of 300 (33.3%) · 2.0 users/s · ETA 1 min 40 s");
+		assertThat(attribute(page, "//*[@id='total-users-decided']", "class")).isEqualTo("card warn");
 	}
 
 	private static Document parse(String html) throws Exception {

@@ -1,5 +1,6 @@
 package io.keyshift.report;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -85,7 +86,72 @@ class SummaryJsonTests {
 		// 1,000 rows and 19 users in 12.5 s
 		assertThat(rates.get("rows_per_second").decimalValue()).isEqualByComparingTo("80.0");
 		assertThat(rates.get("users_per_second").decimalValue()).isEqualByComparingTo("1.5");
-		assertThat(text).contains("\"rows_per_second\": 80.0,").contains("\"users_per_second\": 1.5\n");
+		assertThat(text).contains("\"rows_per_second\": 80.0,").contains("\"users_per_second\": 1.5\n  },");
+	}
+
+	@Test
+	void writesTheProgressFiguresTheJobPrintsAsOfTheEnd() throws Exception {
+		JsonNode progress = STRICT.readTree(SummaryJson.render(Summaries.real())).get("progress");
+
+		// 19 users decided in the 9.5 s of the migrate step
+		assertThat(progress.get("users_done").asLong()).isEqualTo(19);
+		assertThat(progress.get("users_total").asLong()).isEqualTo(19);
+		assertThat(progress.get("users_per_second").decimalValue()).isEqualByComparingTo("2.0");
+		assertThat(progress.get("eta_seconds").asLong()).isZero();
+		assertThat(progress.get("eta_seconds").isIntegralNumber()).isTrue();
+	}
+
+	@Test
+	void givesAnEtaAtTheRateSoFarWhileUsersAreLeftAndNullWithoutARate() throws Exception {
+		RunSummary base = Summaries.empty();
+		RunSummary partial = withProgress(base, new RunSummary.UserProgress(100, 300, Duration.ofSeconds(50)));
+		RunSummary unstarted = withProgress(base, new RunSummary.UserProgress(0, 300, Duration.ZERO));
+
+		JsonNode half = STRICT.readTree(SummaryJson.render(partial)).get("progress");
+		JsonNode none = STRICT.readTree(SummaryJson.render(unstarted)).get("progress");
+
+		assertThat(half.get("users_per_second").decimalValue()).isEqualByComparingTo("2.0");
+		assertThat(half.get("eta_seconds").asLong()).isEqualTo(100);
+		assertThat(none.get("eta_seconds").isNull()).isTrue();
+		assertThat(none.get("users_per_second").decimalValue()).isEqualByComparingTo("0.0");
+	}
+
+	@Test
+	void listsEveryStepWithItsTimeAndCounts() throws Exception {
+		JsonNode steps = STRICT.readTree(SummaryJson.render(Summaries.real())).get("steps");
+
+		List<String> names = new ArrayList<>();
+		steps.forEach(step -> names.add(step.get("step").asText()));
+		assertThat(names).containsExactly("load", "register-keys", "migrate", "report");
+		JsonNode migrate = steps.get(2);
+		assertThat(migrate.get("executions").asInt()).isEqualTo(1);
+		assertThat(migrate.get("partitions").asInt()).isZero();
+		assertThat(migrate.get("started_at").asText()).isEqualTo("2026-11-09T12:00:02.500Z");
+		assertThat(migrate.get("finished_at").asText()).isEqualTo("2026-11-09T12:00:12Z");
+		assertThat(migrate.get("duration_seconds").decimalValue()).isEqualByComparingTo("9.5");
+		assertThat(migrate.get("items_read").asLong()).isEqualTo(19);
+		assertThat(migrate.get("items_written").asLong()).isEqualTo(19);
+		assertThat(migrate.get("items_filtered").asLong()).isZero();
+		assertThat(migrate.get("status").asText()).isEqualTo("COMPLETED");
+		assertThat(steps.get(3).get("status").asText()).isEqualTo("STARTED");
+	}
+
+	@Test
+	void writesTimesToTheMillisecond() throws Exception {
+		RunSummary base = Summaries.empty();
+		RunSummary precise = new RunSummary(1, false, false, "/in", Summaries.STARTED.plusNanos(123_456_789),
+				Summaries.STARTED.plusSeconds(1), List.of(), 0, 0, List.of(), List.of(), 0, 0, 0, List.of(), List.of(),
+				List.of(), base.progress(), List.of());
+
+		assertThat(STRICT.readTree(SummaryJson.render(precise)).get("started_at").asText())
+			.isEqualTo("2026-11-09T12:00:00.123Z");
+	}
+
+	private static RunSummary withProgress(RunSummary s, RunSummary.UserProgress progress) {
+		return new RunSummary(s.runId(), s.dryRun(), s.revokeLegacyKeys(), s.input(), s.startedAt(), s.finishedAt(),
+				s.inputFiles(), progress.usersTotal(), s.usersWithoutLegacyKey(), s.outcomes(), s.plans(),
+				s.tokensMinted(), s.keysMigrated(), s.keysRevoked(), s.notifications(), s.topAccounts(), s.rejects(),
+				progress, s.steps());
 	}
 
 	@Test
