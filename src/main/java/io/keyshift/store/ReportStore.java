@@ -152,8 +152,8 @@ public class ReportStore {
 
 	/** Deletes a finished run's staging rows; decisions and rejects stay for the record. */
 	public void dropStaging(long runId, boolean dropDecisions) {
-		List<String> tables = new ArrayList<>(
-				List.of("stg_account", "stg_legacy_key", "stg_membership", "stg_usage", "stg_user"));
+		StagingTables.drop(jdbc, runId);
+		List<String> tables = new ArrayList<>();
 		if (dropDecisions) {
 			tables.add("migration_decision");
 			tables.add("input_reject");
