@@ -16,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * for the SERVICE_TOKEN_RECOMMENDED note
  */
 @ConfigurationProperties("keyshift")
-public record KeyshiftProperties(@DefaultValue("500") int chunkSize, @DefaultValue("10s") Duration progressInterval,
+public record KeyshiftProperties(@DefaultValue("1000") int chunkSize, @DefaultValue("10s") Duration progressInterval,
 		@DefaultValue("0") int threads,
 		@DefaultValue({ "terraform", "airflow", "github-actions", "gitlab-runner", "jenkins", "circleci", "buildkite",
 				"python-requests", "python-urllib", "aiohttp", "httpx", "curl", "wget", "go-http-client", "okhttp",

@@ -114,7 +114,7 @@ public class MigrationJobConfiguration {
 	Step migrateUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			KeyshiftProperties properties, UserCaseReader userCaseReader, MigrateProcessor migrateProcessor,
 			MigrateWriter migrateWriter, StopSignal stop) {
-		return new StepBuilder("migrate-users", jobRepository)
+		return new StepBuilder("migrate", jobRepository)
 			.<UserCase, MigratedUser>chunk(properties.chunkSize())
 			.transactionManager(transactionManager)
 			.interruptionPolicy(stop)
