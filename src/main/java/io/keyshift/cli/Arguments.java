@@ -14,10 +14,14 @@ public final class Arguments {
 			Usage: keyshift migrate --input DIR [--dry-run] [--report-dir DIR]
 			                        [--revoke-legacy-keys] [--delivery-key-file FILE]
 			                        [--threads N]
+			       keyshift deliver [--dry-run] [--delivery-key-file FILE]
 			       keyshift generate --users N [--seed S] --out DIR
 			       keyshift --help
 
-			Migrates legacy user API keys to account-scoped personal access tokens (PATs).
+			Migrates legacy user API keys to account-scoped personal access tokens (PATs),
+			then e-mails each user their new tokens.
+
+			migrate:
 
 			  --input DIR              the export: accounts.csv, legacy_api_keys.csv,
 			                           account_memberships.csv, optional api_key_usage.csv
@@ -29,24 +33,47 @@ public final class Arguments {
 			  --revoke-legacy-keys     revoke each migrated legacy key in the same run
 			  --delivery-key-file FILE 32 random bytes, base64 (openssl rand -base64 32 > FILE):
 			                           new tokens are kept encrypted under it until delivered.
-			                           Required for a real run (or KEYSHIFT_DELIVERY_KEY_FILE).
+			                           Required for a real run (or KEYSHIFT_DELIVERY_KEY_FILE);
+			                           a regular file, read again whenever the run resumes.
 			  --threads N              users decided in N parallel partitions (default: the
 			                           number of cores); a resumed run may use another N
 
-			  generate                 writes a synthetic export of N users (deterministic for
+			deliver:                   e-mails the pending notifications (one per user, with the
+			                           new tokens), each decrypted just before it is sent; on
+			                           success it is marked delivered and its ciphertext erased.
+			                           A message that fails stays pending and is tried again by
+			                           a later deliver, after a growing wait (1 min, 2, 4 ... 1 h).
+			  --dry-run                shows the messages (tokens withheld) and who would get
+			                           them: no key needed, nothing decrypted, sent or changed
+			  --delivery-key-file FILE the key migrate was given (or KEYSHIFT_DELIVERY_KEY_FILE)
+
+			generate:                  writes a synthetic export of N users (deterministic for
 			                           a seed) for rehearsals and benchmarks
 
 			Database: Spring Boot's settings (SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME,
 			SPRING_DATASOURCE_PASSWORD, or --spring.datasource.url=...). With none, an embedded
-			H2 database under ./data is used.
+			H2 database under ./data is used: run deliver in the directory migrate ran in.
 
-			Exit codes: 0 completed (or already completed: nothing to do)
-			            1 failed or stopped: rerun the same command to resume
-			            2 bad usage or unusable input: nothing was written
+			Mail (deliver): SPRING_MAIL_HOST, SPRING_MAIL_PORT, SPRING_MAIL_USERNAME,
+			SPRING_MAIL_PASSWORD, --spring.mail.properties.mail.smtp.starttls.enable=true,
+			and the From address KEYSHIFT_MAIL_FROM (or --keyshift.mail.from=...).
+
+			Exit codes: 0 completed (or already completed: nothing to do);
+			              deliver: nothing is left pending
+			            1 failed or stopped: rerun the same command to resume;
+			              deliver: some notifications are still pending: run deliver again
+			            2 bad usage or unusable input: nothing was written (deliver: nothing sent)
 			""";
 
 	/** What the command line asks for. */
-	public sealed interface Parsed permits Help, Migrate, Generate {
+	public sealed interface Parsed permits Help, Migrate, Deliver, Generate {
+	}
+
+	/**
+	 * {@code deliver [--dry-run] [--delivery-key-file F]}: sends the pending notifications.
+	 * {@code deliveryKeyFile} is null when neither the option nor the environment gives one.
+	 */
+	public record Deliver(boolean dryRun, Path deliveryKeyFile, List<String> springArgs) implements Parsed {
 	}
 
 	/** {@code generate --users N [--seed S] --out DIR}: a synthetic export for rehearsals and benchmarks. */
@@ -82,6 +109,9 @@ public final class Arguments {
 		String command = own.get(0);
 		if (command.equals("generate")) {
 			return generate(own);
+		}
+		if (command.equals("deliver")) {
+			return deliver(own, passThrough, deliveryKeyFromEnvironment);
 		}
 		if (!command.equals("migrate")) {
 			throw new UsageException("unknown command '" + command + "'");
@@ -137,6 +167,39 @@ public final class Arguments {
 			deliveryKey = Path.of(deliveryKeyFromEnvironment);
 		}
 		return new Migrate(new MigrateCommand(input, dryRun, reportDir, revoke, deliveryKey), passThrough);
+	}
+
+	private static Deliver deliver(List<String> own, List<String> passThrough, String deliveryKeyFromEnvironment) {
+		boolean dryRun = false;
+		Path deliveryKey = null;
+		for (int i = 1; i < own.size(); i++) {
+			String arg = own.get(i);
+			String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+			switch (name) {
+				case "--dry-run" -> dryRun = flag(arg);
+				case "--delivery-key-file" -> {
+					String value;
+					if (arg.contains("=")) {
+						value = arg.substring(arg.indexOf('=') + 1);
+					}
+					else if (i + 1 < own.size() && !own.get(i + 1).startsWith("--")) {
+						value = own.get(++i);
+					}
+					else {
+						throw new UsageException(name + " needs a value");
+					}
+					if (value.isBlank()) {
+						throw new UsageException(name + " needs a value");
+					}
+					deliveryKey = Path.of(value);
+				}
+				default -> throw new UsageException("unknown option '" + arg + "' for deliver");
+			}
+		}
+		if (deliveryKey == null && deliveryKeyFromEnvironment != null && !deliveryKeyFromEnvironment.isBlank()) {
+			deliveryKey = Path.of(deliveryKeyFromEnvironment);
+		}
+		return new Deliver(dryRun, deliveryKey, passThrough);
 	}
 
 	private static Generate generate(List<String> own) {

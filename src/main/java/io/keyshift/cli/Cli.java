@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 
 import io.keyshift.KeyshiftApplication;
@@ -12,17 +13,22 @@ import io.keyshift.generate.ExportGenerator;
 import io.keyshift.input.Export;
 import io.keyshift.input.InputProblem;
 import io.keyshift.job.StopSignal;
+import io.keyshift.notify.DeliveryCommand;
 import io.keyshift.store.RunLock;
 import io.keyshift.token.DeliveryKey;
 import io.keyshift.token.InvalidDeliveryKeyException;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The command line: parses it, checks everything that can be checked without a database (the
  * export's files and headers, the delivery key, the report directory), and only then starts Spring
  * and the job. A problem found before the start exits 2 with nothing written, not even a database.
+ * {@code deliver} starts the same application (same database settings, Flyway, no job: Boot's
+ * batch auto-run is off in {@code application.yml}) and hands over to {@link DeliveryCommand}.
  */
 public final class Cli {
 
@@ -46,6 +52,9 @@ public final class Cli {
 			if (parsed instanceof Arguments.Generate generate) {
 				return generate(generate, out);
 			}
+			if (parsed instanceof Arguments.Deliver deliver) {
+				return deliver(deliver, out, err);
+			}
 			migrate = (Arguments.Migrate) parsed;
 			command = withDefaults(migrate.command());
 			export = Export.open(command.input());
@@ -67,26 +76,140 @@ public final class Cli {
 			PrintStream err) {
 		ConfigurableApplicationContext context;
 		try {
-			SpringApplication app = new SpringApplication(KeyshiftApplication.class);
-			app.setDefaultProperties(Map.of());
-			context = app.run(migrate.springArgs().toArray(String[]::new));
+			context = start(migrate.springArgs(), false);
 		}
-		catch (RuntimeException ex) {
-			if (embeddedDatabaseInUse(ex)) {
-				RunLock.Holder holder = RunLock.h2Holder(datasourceUrl(migrate.springArgs()));
-				err.println("keyshift: another keyshift run holds the embedded database ("
-						+ (holder == null ? "H2 allows one process at a time" : holder.toString())
-						+ "). Nothing was changed; wait for it to finish, or stop it (SIGTERM) and rerun its command.");
-				return ExitCodes.USAGE;
-			}
-			err.println("keyshift: cannot start: " + rootMessage(ex)
-					+ ". Check the database settings; rerun the same command once it is reachable.");
-			return ExitCodes.FAILED;
+		catch (NotStarted ex) {
+			err.println(ex.getMessage());
+			return ex.exitCode;
 		}
 		try (context) {
 			Signals.install(context.getBean(StopSignal.class), err);
 			return context.getBean(MigrationLauncher.class).launch(command, export, out, err);
 		}
+	}
+
+	/**
+	 * {@code deliver}: the key is read here, once (so it may come from a pipe), before anything
+	 * starts; the mail settings are Spring's and are checked by {@link DeliveryCommand}.
+	 */
+	private static int deliver(Arguments.Deliver command, PrintStream out, PrintStream err) {
+		DeliveryKey key = null;
+		if (!command.dryRun()) {
+			if (command.deliveryKeyFile() == null) {
+				err.println("keyshift: deliver needs --delivery-key-file FILE (the key migrate sealed the tokens with),"
+						+ " or use --dry-run. Nothing was sent.");
+				return ExitCodes.USAGE;
+			}
+			try {
+				key = DeliveryKey.load(command.deliveryKeyFile());
+			}
+			catch (InvalidDeliveryKeyException ex) {
+				err.println("keyshift: " + ex.getMessage() + ". Nothing was sent.");
+				return ExitCodes.USAGE;
+			}
+		}
+		ConfigurableApplicationContext context;
+		try {
+			context = start(command.springArgs(), true);
+		}
+		catch (NotStarted ex) {
+			err.println(ex.getMessage());
+			return ex.exitCode;
+		}
+		try (context) {
+			StopSignal stop = context.getBean(StopSignal.class);
+			Signals.install(stop, err);
+			return context.getBean(DeliveryCommand.class).run(command.dryRun(), key, stop::requested, out, err);
+		}
+	}
+
+	/** Spring could not start; the message is the one line to print. */
+	private static final class NotStarted extends Exception {
+
+		private final int exitCode;
+
+		NotStarted(String message, int exitCode) {
+			super(message, null, false, false);
+			this.exitCode = exitCode;
+		}
+	}
+
+	/**
+	 * Starts the application (datasource, Flyway, the job's beans; Boot's batch auto-run is off).
+	 * With {@code existingDatabase}, an embedded H2 database that does not exist yet is not created:
+	 * deliver in the wrong directory should say so, not find an empty new database with nothing
+	 * pending. The URL is read from the environment Spring prepared, so every way of setting it counts.
+	 */
+	private static ConfigurableApplicationContext start(List<String> springArgs, boolean existingDatabase)
+			throws NotStarted {
+		SpringApplication app = new SpringApplication(KeyshiftApplication.class);
+		// A failed start is told in one line below. The whole error (with its stack
+		// trace) with --logging.level.org.springframework.boot.SpringApplication=error.
+		app.setDefaultProperties(Map.of("logging.level.org.springframework.boot.SpringApplication", "off",
+				"logging.level.org.springframework.context", "error"));
+		if (existingDatabase) {
+			app.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> {
+				String url = event.getEnvironment().getProperty("spring.datasource.url");
+				Path file = embeddedDatabaseFile(url);
+				if (file != null && !Files.exists(file)) {
+					throw new MissingDatabase(file);
+				}
+			});
+		}
+		try {
+			return app.run(springArgs.toArray(String[]::new));
+		}
+		catch (MissingDatabase ex) {
+			throw new NotStarted("keyshift: no keyshift database at " + ex.file + ": run deliver in the directory"
+					+ " migrate ran in (its embedded database is ./data there), or point SPRING_DATASOURCE_URL at"
+					+ " migrate's database. Nothing was sent.", ExitCodes.USAGE);
+		}
+		catch (RuntimeException ex) {
+			if (embeddedDatabaseInUse(ex)) {
+				RunLock.Holder holder = RunLock.h2Holder(datasourceUrl(springArgs));
+				throw new NotStarted("keyshift: another keyshift run holds the embedded database ("
+						+ (holder == null ? "H2 allows one process at a time" : holder.toString())
+						+ "). Nothing was changed; wait for it to finish, or stop it (SIGTERM) and rerun its command.",
+						ExitCodes.USAGE);
+			}
+			throw new NotStarted("keyshift: cannot start: " + rootMessage(ex)
+					+ ". Check the database settings; rerun the same command once it is reachable.", ExitCodes.FAILED);
+		}
+	}
+
+	/** Abandons the start quietly: Spring Boot neither logs it as a failure nor prints its stack. */
+	private static final class MissingDatabase extends SpringApplication.AbandonedRunException {
+
+		private final Path file;
+
+		MissingDatabase(Path file) {
+			this.file = file;
+		}
+	}
+
+	/**
+	 * The file of an embedded H2 database URL ({@code jdbc:h2:file:./data/keyshift;...} or
+	 * {@code jdbc:h2:./data/keyshift}): {@code ./data/keyshift.mv.db}. Null for any other URL.
+	 */
+	static Path embeddedDatabaseFile(String url) {
+		if (url == null || !url.startsWith("jdbc:h2:")) {
+			return null;
+		}
+		String name = url.substring("jdbc:h2:".length());
+		int options = name.indexOf(';');
+		if (options >= 0) {
+			name = name.substring(0, options);
+		}
+		if (name.startsWith("file:")) {
+			name = name.substring("file:".length());
+		}
+		else if (!(name.startsWith("/") || name.startsWith(".") || name.startsWith("~"))) {
+			return null; // mem:, tcp:, ssl:, zip: ...
+		}
+		if (name.startsWith("~")) {
+			name = System.getProperty("user.home") + name.substring(1);
+		}
+		return name.isBlank() ? null : Path.of(name + ".mv.db");
 	}
 
 	private static int generate(Arguments.Generate command, PrintStream out) {
@@ -118,7 +241,15 @@ public final class Cli {
 			throw new UsageException("a real run needs --delivery-key-file FILE (new tokens are kept encrypted under"
 					+ " it until delivered; make one with: openssl rand -base64 32 > delivery.key), or use --dry-run");
 		}
-		DeliveryKey.load(command.deliveryKeyFile());
+		Path file = command.deliveryKeyFile();
+		if (Files.exists(file) && !Files.isDirectory(file) && !Files.isRegularFile(file)) {
+			// The run reads the key again when it starts the job and whenever it resumes (also after a
+			// transient database error, in this process): a pipe would be empty the second time.
+			throw new InvalidDeliveryKeyException("delivery key file " + file + " is not a regular file (a pipe can"
+					+ " be read only once, and migrate reads the key again whenever the run resumes): keep the key"
+					+ " in a file readable only by you");
+		}
+		DeliveryKey.load(file);
 	}
 
 	private static void checkReportDir(Path reportDir) {
@@ -138,7 +269,7 @@ public final class Cli {
 	}
 
 	/** The datasource URL the application was given: argument, then environment, then the default. */
-	private static String datasourceUrl(java.util.List<String> springArgs) {
+	private static String datasourceUrl(List<String> springArgs) {
 		for (String arg : springArgs) {
 			if (arg.startsWith("--spring.datasource.url=")) {
 				return arg.substring("--spring.datasource.url=".length());

@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import io.keyshift.job.MigrateProcessor;
@@ -50,9 +52,11 @@ public class Deliverer {
 
 	/**
 	 * What a delivery did: messages sent, attempts that failed, notifications still pending, when the
-	 * next one is due, and whether it stopped early because the mail server kept refusing.
+	 * next one is due, whether it stopped early because the mail server kept refusing, and the
+	 * reason of the last failed attempt (free of secrets; null when none failed).
 	 */
-	public record Result(int sent, int failed, long remaining, OffsetDateTime nextDue, boolean stoppedEarly) {
+	public record Result(int sent, int failed, long remaining, OffsetDateTime nextDue, boolean stoppedEarly,
+			String lastError) {
 	}
 
 	/** After this many send failures in a row the mail server is taken to be down and the run stops. */
@@ -87,6 +91,9 @@ public class Deliverer {
 
 	private final int pageSize;
 
+	/** The reason of the last failed attempt of the current delivery. */
+	private String lastError;
+
 	/**
 	 * @param cipher and @param mailer may be null for a deliverer that only previews
 	 * @param lease how long a row is held by this deliverer while it sends; longer than the mail
@@ -111,6 +118,15 @@ public class Deliverer {
 
 	/** Sends every notification due now, once each. */
 	public Result deliver() {
+		return deliver(Set.of(), () -> false);
+	}
+
+	/**
+	 * Sends every notification due now, once each, except those of the runs in {@code skipRuns}
+	 * (left alone, untried: sealed under another delivery key). Before each notification it asks
+	 * {@code stop}; once that says yes, the rest stay pending, untried.
+	 */
+	public Result deliver(Set<Long> skipRuns, BooleanSupplier stop) {
 		if (cipher == null || mailer == null || from == null || from.isBlank()) {
 			throw new IllegalStateException("delivery needs the delivery key, a mail server and a From address");
 		}
@@ -119,12 +135,21 @@ public class Deliverer {
 		int failed = 0;
 		int sendFailuresInARow = 0;
 		boolean stopped = false;
+		lastError = null;
 		UUID after = null;
 		List<Pending> page;
 		do {
 			page = store.due(start, after, pageSize);
 			for (Pending notification : page) {
 				after = notification.id();
+				if (skipRuns.contains(notification.runId())) {
+					continue;
+				}
+				if (stop.getAsBoolean()) {
+					stopped = true;
+					log.info("delivery stopped on request; the rest stay pending, untried");
+					break;
+				}
 				switch (deliverOne(notification)) {
 					case SENT -> {
 						sent++;
@@ -149,8 +174,8 @@ public class Deliverer {
 		while (!stopped && page.size() == pageSize);
 		long remaining = store.countPending();
 		OffsetDateTime nextDue = remaining == 0 ? null : store.nextDueAfter(now());
-		log.info("delivery: {} sent, {} failed, {} still pending", sent, failed, remaining);
-		return new Result(sent, failed, remaining, nextDue, stopped);
+		log.debug("delivery: {} sent, {} failed, {} still pending", sent, failed, remaining);
+		return new Result(sent, failed, remaining, nextDue, sendFailuresInARow >= MAX_SEND_FAILURES_IN_A_ROW, lastError);
 	}
 
 	private enum Attempt {
@@ -241,8 +266,26 @@ public class Deliverer {
 		return payload;
 	}
 
+	/**
+	 * Whether this deliverer's key opens {@code n}'s payload (decrypted, checked, and dropped at
+	 * once): the check that the operator gave the key migrate sealed the notifications with.
+	 */
+	public boolean opens(Pending n) {
+		if (cipher == null) {
+			throw new IllegalStateException("a deliverer without a delivery key opens nothing");
+		}
+		try {
+			open(n);
+			return true;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
 	private Attempt failed(Pending n, String error, List<String> secrets) {
 		String safe = ErrorText.scrub(error, secrets);
+		lastError = safe;
 		int attempts = n.attempts() + 1;
 		OffsetDateTime next = now().plus(backoff.after(attempts));
 		store.recordFailure(n.id(), attempts, safe, next);

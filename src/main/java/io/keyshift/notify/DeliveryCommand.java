@@ -1,15 +1,23 @@
 package io.keyshift.notify;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.keyshift.store.NotificationStore;
+import io.keyshift.store.NotificationStore.Pending;
+import io.keyshift.store.NotificationStore.RunPending;
 import io.keyshift.token.DeliveryCipher;
 import io.keyshift.token.DeliveryKey;
-import io.keyshift.token.InvalidDeliveryKeyException;
 
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
@@ -18,9 +26,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * {@code keyshift deliver [--dry-run] [--delivery-key-file F]}: sends the pending notifications
- * that are due, or (dry run) lists what would be sent without the key, the mail server or any
- * change. Returns the process exit code: 0 nothing failed, 1 some notifications could not be sent
- * (they stay pending; run again later), 2 bad usage (no key, no mail server, no From address).
+ * that are due, or (dry run) shows what would be sent without the key, the mail server or any
+ * change. Returns the process exit code: 0 nothing is left pending (or nothing was), 1 some
+ * notifications are still pending after this run (run deliver again), 2 bad usage: no key, a key
+ * that opens none of the pending notifications, no mail server, no From address; nothing sent.
+ *
+ * <p>Before anything is sent the key is tried on a few pending notifications of each run: a key
+ * that opens none of them is refused at once (not turned into one failed attempt per notification,
+ * each with its backoff), and the notifications of a run whose samples it does not open are left
+ * alone, untried, with a message naming the run.
  */
 public class DeliveryCommand {
 
@@ -29,6 +43,11 @@ public class DeliveryCommand {
 	public static final int FAILED = 1;
 
 	public static final int USAGE = 2;
+
+	/** Pending notifications per run the delivery key is tried on before anything is sent. */
+	static final int KEY_SAMPLES_PER_RUN = 3;
+
+	private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
 
 	private final NotificationStore store;
 
@@ -49,25 +68,33 @@ public class DeliveryCommand {
 		this.clock = clock;
 	}
 
-	public int run(boolean dryRun, Path deliveryKeyFile, PrintStream out, PrintStream err) {
-		MessageRenderer renderer = new MessageRenderer();
-		TransactionTemplate transactions = new TransactionTemplate(transactionManager);
-		if (dryRun) {
-			Deliverer deliverer = new Deliverer(store, renderer, null, null, settings.from(), clock, transactions,
-					settings.backoff(), settings.lease(), settings.pageSize());
-			Deliverer.PreviewResult result = deliverer.preview(p -> out.println("would send " + p.kind() + " to "
-					+ p.email() + " (user " + p.userId() + ", notification " + p.id() + ", subject \""
-					+ p.message().subject() + "\"" + (p.attempts() == 0 ? ""
-							: ", " + p.attempts() + " failed attempts, last: " + p.lastError())
-					+ ")"));
-			out.println("keyshift: deliver (dry run): " + result.due() + " notifications due now would be sent, "
-					+ result.pending() + " pending in all; tokens are withheld (nothing is decrypted in a dry run),"
-					+ " nothing was sent or changed");
-			return OK;
+	/**
+	 * @param deliveryKey the key migrate sealed the notifications with; may be null for a dry run
+	 * @param stop asked before each notification; once it says yes the rest stay pending
+	 */
+	public int run(boolean dryRun, DeliveryKey deliveryKey, BooleanSupplier stop, PrintStream out, PrintStream err) {
+		String problem = settings.problem();
+		if (problem != null) {
+			err.println("keyshift: " + problem + ". Nothing was sent.");
+			return USAGE;
 		}
-		if (deliveryKeyFile == null) {
-			err.println("keyshift: deliver needs --delivery-key-file FILE (the key the tokens were encrypted under"
-					+ " by migrate), or use --dry-run. Nothing was sent.");
+		try {
+			return dryRun ? preview(out) : deliver(deliveryKey, stop, out, err);
+		}
+		catch (RuntimeException ex) {
+			// the database went away, most likely; no token is in these messages (ErrorText.scrub to be sure)
+			err.println("keyshift: deliver failed: " + ErrorText.scrub(rootMessage(ex), List.of()) + (dryRun
+					? ". Nothing was sent or changed; run it again once the database is reachable."
+					: ". Every notification not yet marked delivered stays pending (one being sent at that moment"
+							+ " may reach its user twice); run deliver again."));
+			return FAILED;
+		}
+	}
+
+	private int deliver(DeliveryKey deliveryKey, BooleanSupplier stop, PrintStream out, PrintStream err) {
+		if (deliveryKey == null) {
+			err.println("keyshift: deliver needs --delivery-key-file FILE (the key migrate sealed the tokens with),"
+					+ " or use --dry-run. Nothing was sent.");
 			return USAGE;
 		}
 		if (settings.from() == null || settings.from().isBlank()) {
@@ -75,39 +102,160 @@ public class DeliveryCommand {
 					+ " (KEYSHIFT_MAIL_FROM). Nothing was sent.");
 			return USAGE;
 		}
-		JavaMailSender sender = mailSender.get();
+		JavaMailSender sender = configured(mailSender.get());
 		if (sender == null) {
 			err.println("keyshift: no mail server configured: set spring.mail.host (SPRING_MAIL_HOST) and, as needed,"
 					+ " spring.mail.port, spring.mail.username, spring.mail.password. Nothing was sent.");
 			return USAGE;
 		}
-		DeliveryCipher cipher;
-		try {
-			cipher = new DeliveryCipher(DeliveryKey.load(deliveryKeyFile), new SecureRandom());
-		}
-		catch (InvalidDeliveryKeyException ex) {
-			err.println("keyshift: " + ex.getMessage() + ". Nothing was sent.");
-			return USAGE;
+		if (store.countPending() == 0) {
+			out.println(nothingPending());
+			return OK;
 		}
 		withTimeouts(sender);
-		Deliverer deliverer = new Deliverer(store, renderer, cipher, new SmtpMailer(sender), settings.from(), clock,
-				transactions, settings.backoff(), settings.lease(), settings.pageSize());
-		Deliverer.Result result = deliverer.deliver();
+		Deliverer deliverer = new Deliverer(store, new MessageRenderer(),
+				new DeliveryCipher(deliveryKey, new SecureRandom()), new SmtpMailer(sender), settings.from(), clock,
+				new TransactionTemplate(transactionManager), settings.backoff(), settings.lease(), settings.pageSize());
+		List<RunPending> runs = store.pendingByRun();
+		Set<Long> otherKey = runsItDoesNotOpen(deliverer, runs);
+		if (!otherKey.isEmpty() && otherKey.size() == runs.size()) {
+			err.println("keyshift: the delivery key opens none of the pending notifications (" + describe(runs)
+					+ "): it is not the key migrate sealed them with. Give deliver that key. Nothing was sent or"
+					+ " changed.");
+			return USAGE;
+		}
+		if (!otherKey.isEmpty()) {
+			err.println("keyshift: the delivery key does not open the notifications of "
+					+ describe(runs.stream().filter(r -> otherKey.contains(r.runId())).toList())
+					+ ": they are left alone; deliver them with the key that run was given.");
+		}
+		Deliverer.Result result;
+		try (NotificationStore.CommitWrites durable = store.writeEachCommitAtOnce()) {
+			result = deliverer.deliver(otherKey, stop);
+		}
 		out.println("keyshift: deliver: " + result.sent() + " sent, " + result.failed() + " failed, "
-				+ result.remaining() + " still pending"
-				+ (result.nextDue() == null ? "" : "; the next is due at " + result.nextDue()));
-		if (result.stoppedEarly()) {
+				+ result.remaining() + " still pending");
+		if (result.remaining() == 0) {
+			return OK;
+		}
+		String count = result.remaining() == 1 ? "1 notification is" : result.remaining() + " notifications are";
+		if (stop.getAsBoolean()) {
+			err.println("keyshift: deliver stopped on request; " + count + " still pending. Nothing was lost; run"
+					+ " deliver again.");
+		}
+		else if (result.stoppedEarly()) {
 			err.println("keyshift: stopped early: the mail server refused " + Deliverer.MAX_SEND_FAILURES_IN_A_ROW
-					+ " messages in a row (see token_notification.last_error). Nothing was lost: every notification not"
-					+ " sent stays pending. Check spring.mail.* and run deliver again.");
-			return FAILED;
+					+ " messages in a row (last: " + result.lastError() + "). Nothing was lost: " + count
+					+ " still pending. Check spring.mail.* and run deliver again.");
 		}
-		if (result.failed() > 0) {
-			err.println("keyshift: " + result.failed() + " notifications could not be sent; they stay pending (see"
-					+ " token_notification.last_error). Run deliver again after " + result.nextDue() + ".");
-			return FAILED;
+		else {
+			err.println("keyshift: " + count + " still pending"
+					+ (result.lastError() == null ? "" : " (last error: " + result.lastError()
+							+ "; every reason is in token_notification.last_error)")
+					+ ". Nothing was lost; run deliver again"
+					+ (result.nextDue() == null || !otherKey.isEmpty() ? ""
+							: " after " + WHEN.format(result.nextDue().withOffsetSameInstant(ZoneOffset.UTC)))
+					+ ".");
 		}
+		return FAILED;
+	}
+
+	private int preview(PrintStream out) {
+		MessageRenderer renderer = new MessageRenderer();
+		Deliverer deliverer = new Deliverer(store, renderer, null, null, settings.from(), clock,
+				new TransactionTemplate(transactionManager), settings.backoff(), settings.lease(),
+				settings.pageSize());
+		if (store.countPending() == 0) {
+			out.println(nothingPending());
+			return OK;
+		}
+		Set<String> shown = new HashSet<>();
+		Deliverer.PreviewResult result = deliverer.preview(p -> {
+			if (shown.add(p.kind())) {
+				// one whole message per kind, so the operator reads what users will get (tokens withheld)
+				out.println("--- " + p.kind() + " message, as " + p.email() + " would get it (tokens withheld) ---");
+				out.println("From: " + (blank(settings.from()) ? "(keyshift.mail.from is not set)" : settings.from()));
+				out.println("To: " + p.email());
+				out.println("Subject: " + p.message().subject());
+				out.println();
+				out.print(p.message().text());
+				out.println("--- end of " + p.kind() + " message ---");
+			}
+			out.println("would send " + p.kind() + " to " + p.email() + " (user " + p.userId() + ", notification "
+					+ p.id() + (p.attempts() == 0 ? "" : ", " + p.attempts() + " failed attempts, last: " + p.lastError())
+					+ ")");
+		});
+		long later = result.pending() - result.due();
+		out.println("keyshift: deliver (dry run): " + notifications(result.due()) + " would be sent now"
+				+ (later == 0 ? "" : ", " + later + " more are pending but not due yet (waiting to be retried)")
+				+ "; " + mailServer() + ". Nothing was decrypted, sent or changed.");
 		return OK;
+	}
+
+	private String nothingPending() {
+		long all = store.countAll();
+		return all == 0 ? "keyshift: deliver: no notifications in this database; nothing to do (a real migrate run"
+				+ " queues them)" : "keyshift: deliver: nothing pending (" + all + " delivered earlier); nothing to do";
+	}
+
+	/**
+	 * The sender, or null when there is no mail server to send to. Spring Boot makes a sender as
+	 * soon as {@code spring.mail.host} is set, even to nothing, and JavaMail then quietly sends to
+	 * localhost.
+	 */
+	private static JavaMailSender configured(JavaMailSender sender) {
+		if (sender instanceof JavaMailSenderImpl impl && (impl.getHost() == null || impl.getHost().isBlank())
+				&& impl.getJavaMailProperties().getProperty("mail.smtp.host") == null) {
+			return null;
+		}
+		return sender;
+	}
+
+	/** What a real delivery would use, or what it lacks. */
+	private String mailServer() {
+		JavaMailSender sender = configured(mailSender.get());
+		String server = sender == null ? "no mail server configured yet (spring.mail.host)"
+				: sender instanceof JavaMailSenderImpl impl
+						? "mail server " + impl.getHost() + ":" + (impl.getPort() > 0 ? impl.getPort() : 25)
+						: "mail server configured";
+		return server + ", From " + (blank(settings.from()) ? "not set yet (keyshift.mail.from)" : settings.from());
+	}
+
+	/** The runs none of whose sampled payloads the deliverer's key opens. */
+	private Set<Long> runsItDoesNotOpen(Deliverer deliverer, List<RunPending> runs) {
+		Set<Long> others = new HashSet<>();
+		for (RunPending run : runs) {
+			List<Pending> sample = store.sample(run.runId(), KEY_SAMPLES_PER_RUN);
+			if (!sample.isEmpty() && sample.stream().noneMatch(deliverer::opens)) {
+				others.add(run.runId());
+			}
+		}
+		return others;
+	}
+
+	private static String describe(List<RunPending> runs) {
+		List<String> parts = new ArrayList<>();
+		for (RunPending run : runs) {
+			parts.add("run " + run.runId() + ": " + run.pending() + " pending");
+		}
+		return String.join(", ", parts);
+	}
+
+	private static String notifications(long n) {
+		return n == 1 ? "1 notification" : n + " notifications";
+	}
+
+	private static boolean blank(String s) {
+		return s == null || s.isBlank();
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String message = root.getMessage();
+		return message == null ? root.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
 	}
 
 	/** JavaMail waits forever by default; a dead server must fail an attempt, not hang the run. */

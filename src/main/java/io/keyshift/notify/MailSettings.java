@@ -23,4 +23,27 @@ public record MailSettings(String from, @DefaultValue("100") int pageSize, @Defa
 	public Backoff backoff() {
 		return new Backoff(retryFirst, retryMax);
 	}
+
+	/** What is wrong with these settings, in the operator's words; null when they can be used. */
+	public String problem() {
+		if (pageSize < 1) {
+			return "keyshift.mail.page-size must be at least 1, not " + pageSize;
+		}
+		if (retryFirst == null || retryFirst.isNegative() || retryFirst.isZero()) {
+			return "keyshift.mail.retry-first must be a positive duration (e.g. 1m), not " + words(retryFirst);
+		}
+		if (retryMax == null || retryMax.compareTo(retryFirst) < 0) {
+			return "keyshift.mail.retry-max (" + words(retryMax) + ") must not be shorter than"
+					+ " keyshift.mail.retry-first (" + words(retryFirst) + ")";
+		}
+		if (lease == null || lease.isNegative() || lease.isZero()) {
+			return "keyshift.mail.lease must be a positive duration (e.g. 10m), not " + words(lease);
+		}
+		return null;
+	}
+
+	/** {@code PT1H30M} as {@code 1h30m}, the way the setting is written. */
+	private static String words(Duration duration) {
+		return duration == null ? "nothing" : duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+	}
 }

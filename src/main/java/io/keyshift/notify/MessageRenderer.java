@@ -125,8 +125,8 @@ public final class MessageRenderer {
 							+ " notebooks, integrations." : " It was used recently here:"));
 		}
 		steps.add(kind == Kind.TOKENS
-				? "Use one personal access token per account. A token works only in the account it was made for;"
-						+ (tokenCount > 1 ? " you have " + tokenCount + " above, one for each account. " : " ")
+				? "Use one personal access token per account. A token works only in the account it was made for"
+						+ (tokenCount > 1 ? "; you have " + tokenCount + " above, one for each account. " : ". ")
 						+ "Where one legacy key served several accounts, use each account's own token there."
 				: "If you still need API access to an account, ask an account admin for a developer license on a"
 						+ " Team or Enterprise account, then create a personal access token under " + WHERE_TO_CREATE

@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -103,11 +104,79 @@ public class NotificationStore {
 				""", attempts, text, nextAttemptAt, id) == 1;
 	}
 
+	/** Undoes {@link #writeEachCommitAtOnce()}. */
+	public interface CommitWrites extends AutoCloseable {
+
+		@Override
+		void close();
+	}
+
+	/**
+	 * Until the returned handle is closed, every commit reaches the database file before it returns.
+	 * H2 writes commits in the background, up to {@code WRITE_DELAY} ms (500 by default) later: a
+	 * process killed right after a message was sent could lose its DELIVERED mark, even its claim,
+	 * and the message would go out again. PostgreSQL commits durably already; nothing to do there.
+	 * H2's setting is per database, so the old value is put back on close.
+	 */
+	public CommitWrites writeEachCommitAtOnce() {
+		if (Dialect.of(jdbc) != Dialect.H2) {
+			return () -> {
+			};
+		}
+		try {
+			String old = jdbc.query("select setting_value from information_schema.settings"
+					+ " where setting_name = 'WRITE_DELAY'", rs -> rs.next() ? rs.getString(1) : null);
+			jdbc.execute("set write_delay 0");
+			int restore = old == null || !old.matches("\\d{1,9}") ? 500 : Integer.parseInt(old);
+			return () -> jdbc.execute("set write_delay " + restore);
+		}
+		catch (DataAccessException ex) {
+			// not an admin user: the delivery still works, with H2's usual delay
+			return () -> {
+			};
+		}
+	}
+
 	/** How many notifications are still pending, due now or not. */
 	public long countPending() {
 		Long count = jdbc.queryForObject("select count(*) from token_notification where status = 'PENDING'",
 				Long.class);
 		return count == null ? 0 : count;
+	}
+
+	/** How many notifications there are, pending or delivered. */
+	public long countAll() {
+		Long count = jdbc.queryForObject("select count(*) from token_notification", Long.class);
+		return count == null ? 0 : count;
+	}
+
+	/** The pending notifications of one run (a migrate job instance), and how many there are. */
+	public record RunPending(long runId, long pending) {
+	}
+
+	/** How many notifications are pending, per run, in run order. */
+	public List<RunPending> pendingByRun() {
+		return jdbc.query("""
+				select run_id, count(*)
+				from token_notification
+				where status = 'PENDING'
+				group by run_id
+				order by run_id
+				""", (rs, row) -> new RunPending(rs.getLong(1), rs.getLong(2)));
+	}
+
+	/**
+	 * Up to {@code limit} pending notifications of run {@code runId} that still hold a payload, due
+	 * or not, in id order: a sample to check the delivery key against before anything is sent.
+	 */
+	public List<Pending> sample(long runId, int limit) {
+		return jdbc.query("""
+				select id, user_id, email, kind, payload, attempts, last_error, created_at, run_id
+				from token_notification
+				where status = 'PENDING' and run_id = ? and payload is not null
+				order by id
+				fetch first ? rows only
+				""", NotificationStore::pending, runId, limit);
 	}
 
 	/** When the earliest pending notification that is not due at {@code now} will be; null if none. */

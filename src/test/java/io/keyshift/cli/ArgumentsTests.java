@@ -1,6 +1,7 @@
 package io.keyshift.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -53,5 +54,27 @@ class ArgumentsTests {
 		assertThatThrownBy(() -> Arguments.parse(new String[] { "migrate" }, null)).isInstanceOf(UsageException.class)
 			.hasMessage("migrate needs --input DIR");
 		assertThatThrownBy(() -> Arguments.parse(new String[] {}, null)).isInstanceOf(UsageException.class);
+	}
+
+	@Test
+	void readsTheDeliverOptionsAndPassesSpringSettingsThrough() {
+		assertThat(Arguments.parse(new String[] { "deliver", "--dry-run", "--delivery-key-file=k.key",
+				"--spring.mail.host=smtp.example.com", "--keyshift.mail.from=it@example.com" }, null))
+			.isEqualTo(new Arguments.Deliver(true, Path.of("k.key"),
+					List.of("--spring.mail.host=smtp.example.com", "--keyshift.mail.from=it@example.com")));
+		assertThat(Arguments.parse(new String[] { "deliver", "--delivery-key-file", "k.key" }, "/env.key"))
+			.isEqualTo(new Arguments.Deliver(false, Path.of("k.key"), List.of()));
+		assertThat(Arguments.parse(new String[] { "deliver" }, "/env.key"))
+			.isEqualTo(new Arguments.Deliver(false, Path.of("/env.key"), List.of()));
+	}
+
+	@Test
+	void deliverTakesNoMigrateOption() {
+		assertThatThrownBy(() -> Arguments.parse(new String[] { "deliver", "--input", "in" }, null))
+			.isInstanceOf(UsageException.class).hasMessage("unknown option '--input' for deliver");
+		assertThatThrownBy(() -> Arguments.parse(new String[] { "deliver", "--delivery-key-file" }, null))
+			.isInstanceOf(UsageException.class).hasMessage("--delivery-key-file needs a value");
+		assertThatThrownBy(() -> Arguments.parse(new String[] { "deliver", "--dry-run=yes" }, null))
+			.isInstanceOf(UsageException.class).hasMessage("--dry-run takes no value");
 	}
 }

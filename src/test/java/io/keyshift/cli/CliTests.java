@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** What the command line says and exits with before any database is touched. */
 class CliTests {
@@ -38,7 +39,8 @@ class CliTests {
 	@Test
 	void helpPrintsUsageAndExitsZero() {
 		assertThat(run("--help")).isZero();
-		assertThat(out.toString()).contains("keyshift migrate --input DIR").contains("Exit codes");
+		assertThat(out.toString()).contains("keyshift migrate --input DIR", "keyshift deliver [--dry-run]", "SPRING_MAIL_HOST",
+				"KEYSHIFT_MAIL_FROM", "Exit codes");
 	}
 
 	@Test
@@ -69,5 +71,54 @@ class CliTests {
 		Files.writeString(key, "c2hvcnQtc2VjcmV0LXZhbHVl\n");
 		assertThat(run("migrate", "--input", export().toString(), "--delivery-key-file", key.toString())).isEqualTo(2);
 		assertThat(err.toString()).contains("delivery.key").doesNotContain("c2hvcnQtc2VjcmV0LXZhbHVl");
+	}
+
+	@Test
+	void aMigrateKeyFileThatIsNotARegularFileExitsTwo() throws Exception {
+		Path fifo = dir.resolve("key.fifo");
+		Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+		assumeTrue(mkfifo.waitFor() == 0, "mkfifo is available");
+		assertThat(run("migrate", "--input", export().toString(), "--delivery-key-file", fifo.toString())).isEqualTo(2);
+		assertThat(err.toString()).isEqualTo("keyshift: delivery key file " + fifo + " is not a regular file (a pipe"
+				+ " can be read only once, and migrate reads the key again whenever the run resumes): keep the key in a"
+				+ " file readable only by you. Nothing was written." + System.lineSeparator());
+	}
+
+	@Test
+	void deliverWithoutADeliveryKeyExitsTwo() {
+		assertThat(run("deliver")).isEqualTo(2);
+		assertThat(err.toString()).isEqualTo("keyshift: deliver needs --delivery-key-file FILE (the key migrate"
+				+ " sealed the tokens with), or use --dry-run. Nothing was sent." + System.lineSeparator());
+	}
+
+	@Test
+	void deliverWithAnUnusableKeyExitsTwoWithoutShowingTheFile() throws IOException {
+		Path key = Files.writeString(dir.resolve("delivery.key"), "not-base64-secretish!!");
+		assertThat(run("deliver", "--delivery-key-file", key.toString())).isEqualTo(2);
+		assertThat(err.toString()).contains("delivery.key", "not base64", "Nothing was sent")
+			.doesNotContain("secretish");
+	}
+
+	@Test
+	void deliverWhereThereIsNoEmbeddedDatabaseExitsTwoAndCreatesNone() {
+		assertThat(run("deliver", "--dry-run", "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("data/keyshift")
+				+ ";DB_CLOSE_ON_EXIT=FALSE")).isEqualTo(2);
+		assertThat(err.toString()).isEqualTo("keyshift: no keyshift database at " + dir.resolve("data/keyshift.mv.db")
+				+ ": run deliver in the directory migrate ran in (its embedded database is ./data there), or point"
+				+ " SPRING_DATASOURCE_URL at migrate's database. Nothing was sent." + System.lineSeparator());
+		assertThat(dir.resolve("data")).doesNotExist();
+	}
+
+	@Test
+	void findsTheFileOfAnEmbeddedDatabaseUrlOnly() {
+		assertThat(Cli.embeddedDatabaseFile("jdbc:h2:file:./data/keyshift;DB_CLOSE_ON_EXIT=FALSE"))
+			.isEqualTo(Path.of("./data/keyshift.mv.db"));
+		assertThat(Cli.embeddedDatabaseFile("jdbc:h2:/var/lib/keyshift/db")).isEqualTo(Path.of("/var/lib/keyshift/db.mv.db"));
+		assertThat(Cli.embeddedDatabaseFile("jdbc:h2:~/keyshift"))
+			.isEqualTo(Path.of(System.getProperty("user.home") + "/keyshift.mv.db"));
+		assertThat(Cli.embeddedDatabaseFile("jdbc:h2:mem:test")).isNull();
+		assertThat(Cli.embeddedDatabaseFile("jdbc:h2:tcp://db/keyshift")).isNull();
+		assertThat(Cli.embeddedDatabaseFile("jdbc:postgresql://db:5432/keyshift")).isNull();
+		assertThat(Cli.embeddedDatabaseFile(null)).isNull();
 	}
 }

@@ -176,7 +176,7 @@ class DelivererIT {
 
 			Deliverer.Result result = deliverer(db, liveSmtp()).deliver();
 
-			assertThat(result).isEqualTo(new Deliverer.Result(3, 0, 0, null, false));
+			assertThat(result).isEqualTo(new Deliverer.Result(3, 0, 0, null, false, null));
 			MimeMessage[] received = greenMail.getReceivedMessages();
 			assertThat(received).hasSize(3);
 			for (MimeMessage message : received) {
@@ -218,7 +218,7 @@ class DelivererIT {
 
 			Deliverer.Result second = deliverer(db, liveSmtp()).deliver();
 
-			assertThat(second).isEqualTo(new Deliverer.Result(0, 0, 0, null, false));
+			assertThat(second).isEqualTo(new Deliverer.Result(0, 0, 0, null, false, null));
 			assertThat(greenMail.getReceivedMessages()).hasSize(3);
 		}
 	}
@@ -252,13 +252,13 @@ class DelivererIT {
 			// up again, but the backoff (2 min) is not over: nothing is tried
 			clock.advance(Duration.ofSeconds(119));
 			assertThat(deliverer(db, liveSmtp()).deliver()).isEqualTo(new Deliverer.Result(0, 0, 3,
-					at(T0.plus(Duration.ofMinutes(3))), false));
+					at(T0.plus(Duration.ofMinutes(3))), false, null));
 			assertThat(greenMail.getReceivedMessages()).isEmpty();
 
 			clock.advance(Duration.ofSeconds(1));
 			Deliverer.Result up = deliverer(db, liveSmtp()).deliver();
 
-			assertThat(up).isEqualTo(new Deliverer.Result(3, 0, 0, null, false));
+			assertThat(up).isEqualTo(new Deliverer.Result(3, 0, 0, null, false, null));
 			assertThat(greenMail.getReceivedMessages()).hasSize(3);
 			List<String> received = new ArrayList<>();
 			for (MimeMessage m : greenMail.getReceivedMessages()) {

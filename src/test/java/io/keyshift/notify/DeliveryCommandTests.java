@@ -3,14 +3,14 @@ package io.keyshift.notify;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.keyshift.store.NotificationStore;
+import io.keyshift.token.DeliveryKey;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.transaction.support.AbstractPlatformTransactionManager;
 import org.springframework.transaction.support.DefaultTransactionStatus;
@@ -19,9 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class DeliveryCommandTests {
 
-	@TempDir
-	Path dir;
-
 	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
 	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -29,11 +26,13 @@ class DeliveryCommandTests {
 	private static final MailSettings SETTINGS = new MailSettings("keyshift@example.com", 100, Duration.ofMinutes(1),
 			Duration.ofHours(1), Duration.ofMinutes(10));
 
-	private int run(MailSettings settings, boolean withMailServer, Path keyFile) {
+	private static final DeliveryKey KEY = DeliveryKey.of(new byte[32]);
+
+	private int run(MailSettings settings, boolean withMailServer, DeliveryKey key) {
 		// no store: each of these stops before the database is touched
 		DeliveryCommand command = new DeliveryCommand(null, () -> withMailServer ? new JavaMailSenderImpl() : null,
 				new NoTransactions(), settings, Clock.systemUTC());
-		return command.run(false, keyFile, new PrintStream(out, true, StandardCharsets.UTF_8),
+		return command.run(false, key, () -> false, new PrintStream(out, true, StandardCharsets.UTF_8),
 				new PrintStream(err, true, StandardCharsets.UTF_8));
 	}
 
@@ -42,7 +41,7 @@ class DeliveryCommandTests {
 	}
 
 	@Test
-	void aRealDeliveryWithoutAKeyFileIsBadUsage() {
+	void aRealDeliveryWithoutAKeyIsBadUsage() {
 		assertThat(run(SETTINGS, true, null)).isEqualTo(DeliveryCommand.USAGE);
 		assertThat(err()).contains("--delivery-key-file", "Nothing was sent");
 	}
@@ -50,22 +49,59 @@ class DeliveryCommandTests {
 	@Test
 	void aRealDeliveryWithoutAFromAddressIsBadUsage() {
 		assertThat(run(new MailSettings(" ", 100, Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofMinutes(10)),
-				true, dir.resolve("delivery.key"))).isEqualTo(DeliveryCommand.USAGE);
+				true, KEY)).isEqualTo(DeliveryCommand.USAGE);
 		assertThat(err()).contains("keyshift.mail.from");
 	}
 
 	@Test
 	void aRealDeliveryWithoutAMailServerIsBadUsage() {
-		assertThat(run(SETTINGS, false, dir.resolve("delivery.key"))).isEqualTo(DeliveryCommand.USAGE);
+		assertThat(run(SETTINGS, false, KEY)).isEqualTo(DeliveryCommand.USAGE);
 		assertThat(err()).contains("spring.mail.host");
 	}
 
 	@Test
-	void anUnusableKeyFileIsBadUsageAndItsContentIsNotPrinted() throws Exception {
-		Path key = Files.writeString(dir.resolve("delivery.key"), "not-base64-secretish!!");
+	void aBlankMailHostIsNoMailServerRatherThanLocalhost() {
+		DeliveryCommand command = new DeliveryCommand(null, () -> sender(" "), new NoTransactions(), SETTINGS,
+				Clock.systemUTC());
 
-		assertThat(run(SETTINGS, true, key)).isEqualTo(DeliveryCommand.USAGE);
-		assertThat(err()).contains("delivery.key", "not base64").doesNotContain("secretish");
+		assertThat(command.run(false, KEY, () -> false, new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8)))
+			.isEqualTo(DeliveryCommand.USAGE);
+		assertThat(err()).startsWith("keyshift: no mail server configured: set spring.mail.host (SPRING_MAIL_HOST)");
+	}
+
+	@Test
+	void unusableRetrySettingsAreBadUsage() {
+		assertThat(run(new MailSettings("keyshift@example.com", 100, Duration.ofHours(2), Duration.ofHours(1),
+				Duration.ofMinutes(10)), true, KEY)).isEqualTo(DeliveryCommand.USAGE);
+		assertThat(err()).isEqualTo("keyshift: keyshift.mail.retry-max (1h) must not be shorter than"
+				+ " keyshift.mail.retry-first (2h). Nothing was sent." + System.lineSeparator());
+	}
+
+	private static JavaMailSenderImpl sender(String host) {
+		JavaMailSenderImpl sender = new JavaMailSenderImpl();
+		sender.setHost(host);
+		return sender;
+	}
+
+	@Test
+	void aDatabaseFailureExitsOneSayingNothingIsLost() {
+		NotificationStore unreachable = new NotificationStore(null) {
+			@Override
+			public long countPending() {
+				throw new DataAccessResourceFailureException("db down",
+						new java.sql.SQLException("Connection to db:5432 refused"));
+			}
+		};
+		DeliveryCommand command = new DeliveryCommand(unreachable, () -> sender("smtp.example.com"),
+				new NoTransactions(), SETTINGS, Clock.systemUTC());
+
+		assertThat(command.run(false, KEY, () -> false, new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8)))
+			.isEqualTo(DeliveryCommand.FAILED);
+		assertThat(err()).isEqualTo("keyshift: deliver failed: Connection to db:5432 refused. Every notification not yet"
+				+ " marked delivered stays pending (one being sent at that moment may reach its user twice); run deliver"
+				+ " again." + System.lineSeparator());
 	}
 
 	private static final class NoTransactions extends AbstractPlatformTransactionManager {

@@ -41,6 +41,19 @@ class MessageRendererTests {
 	}
 
 	@Test
+	void theOneTokenPerAccountStepReadsAsSentencesForOneTokenAndForSeveral() {
+		NotificationPayload one = new NotificationPayload("TOKENS_ISSUED", 42, "ana@example.com",
+				List.of(new TokenEntry(1201, "Spice Harvesting", "Migrated from legacy API key 7", "0001", "admin@all",
+						TOKEN_A)),
+				List.of(), List.of());
+
+		assertThat(renderer.render(one).text()).contains("works only in the account it was made for. Where one legacy"
+				+ " key served several accounts");
+		assertThat(renderer.render(tokensIssued(List.of())).text()).contains("works only in the account it was made"
+				+ " for; you have 2 above, one for each account. Where one legacy key");
+	}
+
+	@Test
 	void tokensIssuedWarnsToCopyTheTokenNowBecauseItIsNotShownAgain() {
 		RenderedMessage m = renderer.render(tokensIssued(List.of()));
 

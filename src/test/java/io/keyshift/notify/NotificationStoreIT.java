@@ -128,4 +128,45 @@ class NotificationStoreIT {
 			assertThat(db.row(id).get("LAST_ERROR")).isNull();
 		}
 	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void countsPendingPerRunAndSamplesOnlyPendingRowsThatHoldAPayload(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			List<UUID> first = insert(db, 3);
+			UUID second = UUID.randomUUID();
+			db.insertRow(second, 200, "v@example.com", "NO_TOKEN_ISSUED", "c2VhbGVk", T0, 2);
+			NotificationStore store = db.store();
+			store.markDelivered(first.get(0), T0);
+
+			assertThat(store.countAll()).isEqualTo(4);
+			assertThat(store.pendingByRun()).containsExactly(new NotificationStore.RunPending(1, 2),
+					new NotificationStore.RunPending(2, 1));
+			assertThat(store.sample(1, 5)).extracting(Pending::id)
+				.containsExactlyInAnyOrder(first.get(1), first.get(2));
+			assertThat(store.sample(1, 1)).hasSize(1);
+			assertThat(store.sample(2, 5)).extracting(Pending::runId).containsExactly(2L);
+			assertThat(store.sample(3, 5)).isEmpty();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void writesEachCommitAtOnceOnH2UntilClosed(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			NotificationStore store = db.store();
+			if (kind == NotifyDatabase.Kind.POSTGRES) {
+				store.writeEachCommitAtOnce().close(); // durable already: nothing to change
+				return;
+			}
+			String sql = "select max(setting_value) from information_schema.settings where setting_name = 'WRITE_DELAY'";
+			String before = db.jdbc().queryForObject(sql, String.class);
+
+			try (NotificationStore.CommitWrites durable = store.writeEachCommitAtOnce()) {
+				assertThat(db.jdbc().queryForObject(sql, String.class)).isEqualTo("0");
+			}
+
+			assertThat(db.jdbc().queryForObject(sql, String.class)).isEqualTo(before);
+		}
+	}
 }

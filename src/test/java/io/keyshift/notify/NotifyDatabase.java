@@ -84,18 +84,28 @@ final class NotifyDatabase implements AutoCloseable {
 
 	/** Seals {@code payload} for row {@code id} and inserts the PENDING row, as MigrateWriter does. */
 	UUID insertSealed(DeliveryCipher cipher, NotificationPayload payload, OffsetDateTime createdAt) {
+		return insertSealed(cipher, payload, createdAt, 1);
+	}
+
+	/** As {@link #insertSealed(DeliveryCipher, NotificationPayload, OffsetDateTime)}, queued by run {@code runId}. */
+	UUID insertSealed(DeliveryCipher cipher, NotificationPayload payload, OffsetDateTime createdAt, long runId) {
 		UUID id = UUID.randomUUID();
 		byte[] sealed = cipher.encrypt(payload.toJson(), MigrateProcessor.associatedData(id, payload.userId()));
 		insertRow(id, payload.userId(), payload.email(), payload.kind(), Base64.getEncoder().encodeToString(sealed),
-				createdAt);
+				createdAt, runId);
 		return id;
 	}
 
 	void insertRow(UUID id, long userId, String email, String kind, String sealedPayload, OffsetDateTime createdAt) {
+		insertRow(id, userId, email, kind, sealedPayload, createdAt, 1);
+	}
+
+	void insertRow(UUID id, long userId, String email, String kind, String sealedPayload, OffsetDateTime createdAt,
+			long runId) {
 		jdbc.update("""
 				insert into token_notification (id, user_id, email, kind, status, payload, created_at, run_id)
-				values (?, ?, ?, ?, 'PENDING', ?, ?, 1)
-				""", id, userId, email, kind, sealedPayload, createdAt);
+				values (?, ?, ?, ?, 'PENDING', ?, ?, ?)
+				""", id, userId, email, kind, sealedPayload, createdAt, runId);
 	}
 
 	/** A PAT row as migrate stores it: digest and hint only (with the legacy key it replaces). */

@@ -1,0 +1,229 @@
+package io.keyshift.notify;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.keyshift.notify.NotificationPayload.SkippedEntry;
+import io.keyshift.notify.NotificationPayload.TokenEntry;
+import io.keyshift.token.DeliveryCipher;
+import io.keyshift.token.DeliveryKey;
+import io.keyshift.token.TokenMinter;
+import io.keyshift.token.TokenSecret;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code keyshift deliver} as the command line runs it, on a database and a real SMTP server: what
+ * it checks before sending, what it prints, and its exit codes.
+ */
+class DeliveryCommandIT {
+
+	@RegisterExtension
+	static final GreenMailExtension greenMail = new GreenMailExtension(
+			new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort())
+		.withPerMethodLifecycle(true);
+
+	private static final Instant T0 = Instant.parse("2026-12-01T09:00:00Z");
+
+	private static final MailSettings SETTINGS = new MailSettings("keyshift@example.com", 2, Duration.ofMinutes(1),
+			Duration.ofHours(1), Duration.ofMinutes(10));
+
+	@TempDir
+	Path dir;
+
+	private final DeliveryKey key = randomKey();
+
+	private final MutableClock clock = new MutableClock(T0);
+
+	private final TokenMinter minter = new TokenMinter();
+
+	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+	private static DeliveryKey randomKey() {
+		byte[] bytes = new byte[32];
+		new SecureRandom().nextBytes(bytes);
+		return DeliveryKey.of(bytes);
+	}
+
+	private int deliver(NotifyDatabase db, DeliveryKey key, BooleanSupplier stop) {
+		JavaMailSenderImpl sender = new JavaMailSenderImpl();
+		sender.setHost("127.0.0.1");
+		sender.setPort(greenMail.getSmtp().getPort());
+		DeliveryCommand command = new DeliveryCommand(db.store(), () -> sender,
+				new DataSourceTransactionManager(db.jdbc().getDataSource()), SETTINGS, clock);
+		return command.run(false, key, stop, new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8));
+	}
+
+	private int deliver(NotifyDatabase db, DeliveryKey key) {
+		return deliver(db, key, () -> false);
+	}
+
+	private int preview(NotifyDatabase db) {
+		DeliveryCommand command = new DeliveryCommand(db.store(), () -> null,
+				new DataSourceTransactionManager(db.jdbc().getDataSource()), SETTINGS, clock);
+		return command.run(true, null, () -> false, new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8));
+	}
+
+	private UUID seedTokens(NotifyDatabase db, DeliveryKey sealedWith, long userId, long runId) {
+		TokenSecret secret = minter.mint();
+		db.insertToken(userId, 1201, secret.digest(), secret.hint());
+		NotificationPayload payload = new NotificationPayload("TOKENS_ISSUED", userId, "user" + userId + "@example.com",
+				List.of(new TokenEntry(1201, "Acme", "Migrated from legacy API key " + userId, secret.hint(),
+						"developer@all", secret.reveal())),
+				List.of(), List.of());
+		return db.insertSealed(new DeliveryCipher(sealedWith, new SecureRandom()), payload, created(), runId);
+	}
+
+	private UUID seedNoToken(NotifyDatabase db, DeliveryKey sealedWith, long userId, long runId) {
+		NotificationPayload payload = new NotificationPayload("NO_TOKEN_ISSUED", userId,
+				"user" + userId + "@example.com", List.of(),
+				List.of(new SkippedEntry(7L, "Dev shop", "PLAN_NOT_ELIGIBLE")), List.of());
+		return db.insertSealed(new DeliveryCipher(sealedWith, new SecureRandom()), payload, created(), runId);
+	}
+
+	private static OffsetDateTime created() {
+		return OffsetDateTime.ofInstant(T0.minusSeconds(3600), ZoneOffset.UTC);
+	}
+
+	private String out() {
+		return out.toString(StandardCharsets.UTF_8);
+	}
+
+	private String err() {
+		return err.toString(StandardCharsets.UTF_8);
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void aKeyThatOpensNoPendingNotificationIsRefusedBeforeAnythingIsSentOrChanged(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			seedTokens(db, key, 1, 1);
+			seedNoToken(db, key, 2, 1);
+			List<Map<String, Object>> before = db.jdbc().queryForList("select * from token_notification order by id");
+
+			assertThat(deliver(db, randomKey())).isEqualTo(DeliveryCommand.USAGE);
+
+			assertThat(err()).isEqualTo("keyshift: the delivery key opens none of the pending notifications (run 1: 2"
+					+ " pending): it is not the key migrate sealed them with. Give deliver that key. Nothing was sent"
+					+ " or changed." + System.lineSeparator());
+			assertThat(greenMail.getReceivedMessages()).isEmpty();
+			assertThat(db.jdbc().queryForList("select * from token_notification order by id")).isEqualTo(before);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void theNotificationsOfARunSealedUnderAnotherKeyAreLeftAloneUntriedAndNamed(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			seedTokens(db, key, 1, 1);
+			seedNoToken(db, key, 2, 1);
+			UUID other = seedTokens(db, randomKey(), 3, 2);
+
+			assertThat(deliver(db, key)).isEqualTo(DeliveryCommand.FAILED);
+
+			assertThat(greenMail.getReceivedMessages()).hasSize(2);
+			assertThat(err()).contains("the delivery key does not open the notifications of run 2: 1 pending: they"
+					+ " are left alone; deliver them with the key that run was given.")
+				.contains("1 notification is still pending. Nothing was lost; run deliver again.");
+			assertThat(out()).contains("keyshift: deliver: 2 sent, 0 failed, 1 still pending");
+			Map<String, Object> row = db.row(other);
+			assertThat(row.get("STATUS")).isEqualTo("PENDING");
+			assertThat(row.get("ATTEMPTS")).isEqualTo(0);
+			assertThat(row.get("NEXT_ATTEMPT_AT")).isNull();
+			assertThat(row.get("PAYLOAD")).isNotNull();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void sayingWhenNothingIsPendingAndWhenNothingWasEverQueued(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			assertThat(deliver(db, key)).isEqualTo(DeliveryCommand.OK);
+			assertThat(out()).isEqualTo("keyshift: deliver: no notifications in this database; nothing to do (a real"
+					+ " migrate run queues them)" + System.lineSeparator());
+
+			seedTokens(db, key, 1, 1);
+			out.reset();
+			assertThat(deliver(db, key)).isEqualTo(DeliveryCommand.OK);
+			assertThat(out()).isEqualTo("keyshift: deliver: 1 sent, 0 failed, 0 still pending" + System.lineSeparator());
+
+			out.reset();
+			assertThat(deliver(db, key)).isEqualTo(DeliveryCommand.OK);
+			assertThat(out()).isEqualTo("keyshift: deliver: nothing pending (1 delivered earlier); nothing to do"
+					+ System.lineSeparator());
+			assertThat(greenMail.getReceivedMessages()).hasSize(1);
+			assertThat(err()).isEmpty();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void aStopRequestFinishesTheCurrentMessageAndLeavesTheRestPendingUntried(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			for (long user = 1; user <= 3; user++) {
+				seedNoToken(db, key, user, 1);
+			}
+			AtomicInteger asked = new AtomicInteger();
+
+			assertThat(deliver(db, key, () -> asked.incrementAndGet() > 1)).isEqualTo(DeliveryCommand.FAILED);
+
+			assertThat(greenMail.getReceivedMessages()).hasSize(1);
+			assertThat(err()).contains("keyshift: deliver stopped on request; 2 notifications are still pending."
+					+ " Nothing was lost; run deliver again.");
+			assertThat(db.jdbc().queryForObject(
+					"select count(*) from token_notification where status = 'PENDING' and attempts = 0"
+							+ " and next_attempt_at is null",
+					Integer.class)).isEqualTo(2);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void aDryRunShowsOneWholeMessagePerKindAndWhoWouldGetOne(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			seedTokens(db, key, 1, 1);
+			seedTokens(db, key, 2, 1);
+			seedNoToken(db, key, 3, 1);
+			List<Map<String, Object>> before = db.jdbc().queryForList("select * from token_notification order by id");
+
+			assertThat(preview(db)).isEqualTo(DeliveryCommand.OK);
+
+			String out = out();
+			assertThat(out.split("--- TOKENS_ISSUED message", -1)).hasSize(2);
+			assertThat(out.split("--- NO_TOKEN_ISSUED message", -1)).hasSize(2);
+			assertThat(out).contains("Subject: " + MessageRenderer.TOKENS_SUBJECT, "What to do now",
+					"would send TOKENS_ISSUED to user1@example.com", "would send TOKENS_ISSUED to user2@example.com",
+					"would send NO_TOKEN_ISSUED to user3@example.com")
+				.contains("keyshift: deliver (dry run): 3 notifications would be sent now; no mail server configured"
+						+ " yet (spring.mail.host), From keyshift@example.com. Nothing was decrypted, sent or changed.")
+				.doesNotContain("dbtu_");
+			assertThat(greenMail.getReceivedMessages()).isEmpty();
+			assertThat(db.jdbc().queryForList("select * from token_notification order by id")).isEqualTo(before);
+		}
+	}
+}
