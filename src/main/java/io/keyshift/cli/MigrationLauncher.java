@@ -6,7 +6,11 @@ import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -19,17 +23,21 @@ import io.keyshift.store.Dialect;
 import io.keyshift.store.RunLock;
 
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Starts a run, resumes a failed, stopped or crashed one, or says that it already completed. The
@@ -38,14 +46,25 @@ import org.springframework.stereotype.Component;
  * marked running belongs to a process that is gone, and is marked failed so the run can resume.
  * A transient database failure (lost connection, serialization failure, deadlock) restarts the
  * run from its last commit, a bounded number of times with growing pauses.
+ *
+ * <p>The lock lives on its own connection, which a database failure can end too. So before every
+ * restart the lock is checked and, if its connection ended and no one else took it, taken again; a
+ * watcher does the same every {@link #LOCK_CHECK} while the job runs. If another process took the
+ * lock meanwhile, this one stops at once, exit 1, so that two runs never write together.
  */
 @Component
 public class MigrationLauncher {
 
 	static final int ATTEMPTS = 5;
 
+	/** How often the run lock is checked while the job runs. */
+	static final Duration LOCK_CHECK = Duration.ofMillis(500);
+
 	private static final Set<String> TRANSIENT_SQL_STATES = Set.of("40001", "40P01", "57P01", "57P02", "57P03",
 			"53300", "55P03");
+
+	private static final String REGAINED = "keyshift: the run lock's database connection was closed; nobody else"
+			+ " had taken the lock, so this run holds it again on a new connection";
 
 	private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -61,6 +80,13 @@ public class MigrationLauncher {
 
 	private Duration firstPause = Duration.ofSeconds(1);
 
+	/**
+	 * What the lock watcher does once another process holds the lock while the job runs: end the
+	 * process now. The open chunk's transaction dies with its connection, and every commit is whole,
+	 * so the other run, or a rerun, resumes from the last commit.
+	 */
+	private Runnable onLockLost = () -> Runtime.getRuntime().halt(ExitCodes.FAILED);
+
 	public MigrationLauncher(JobOperator jobOperator, JobRepository jobRepository, Job migrationJob,
 			DataSource dataSource, StopSignal stop) {
 		this.jobOperator = jobOperator;
@@ -72,30 +98,94 @@ public class MigrationLauncher {
 
 	/** Runs the command; what it tells the operator goes to {@code out}, problems to {@code err}. */
 	public int launch(MigrateCommand command, Export export, PrintStream out, PrintStream err) {
-		Dialect dialect = Dialect.of(new JdbcTemplate(dataSource));
-		try (RunLock lock = RunLock.acquire(dataSource, dialect, describe(command))) {
-			recoverStaleExecutions(out);
-			return run(command, export, out, err);
+		try {
+			Dialect dialect = Dialect.of(new JdbcTemplate(dataSource));
+			try (RunLock lock = RunLock.acquire(dataSource, dialect, describe(command))) {
+				lock.watch(LOCK_CHECK, new RunLock.Watcher() {
+					@Override
+					public void regained() {
+						out.println(REGAINED);
+					}
+
+					@Override
+					public void lost(RunLock.Lost lost) {
+						err.println(lostMessage(lost, true));
+						out.flush();
+						err.flush();
+						onLockLost.run();
+					}
+				});
+				recoverStaleExecutions(out);
+				return run(command, export, lock, out, err);
+			}
 		}
 		catch (RunLock.HeldElsewhere ex) {
 			err.println("keyshift: " + ex.getMessage() + ". Nothing was changed; wait for it to finish, or stop it"
 					+ " (SIGTERM) and rerun its command.");
 			return ExitCodes.USAGE;
 		}
+		catch (RunLock.Lost ex) {
+			err.println(lostMessage(ex, false));
+			return ExitCodes.FAILED;
+		}
+		catch (DataAccessException ex) {
+			err.println("keyshift: the run failed: " + cause(List.of(ex))
+					+ ". Rerun the same command to resume from the last commit.");
+			return ExitCodes.FAILED;
+		}
+	}
+
+	private static String lostMessage(RunLock.Lost lost, boolean watcher) {
+		return "keyshift: " + lost.getMessage() + ". This run "
+				+ (watcher ? "stops now (an open chunk is rolled back; every commit is whole)" : "stops here")
+				+ " so that two runs never write together. Let the other run finish, or stop it, then rerun the"
+				+ " same command to resume from the last commit.";
 	}
 
 	/** With the lock held no other keyshift process is alive, so a running execution is a dead one. */
 	private void recoverStaleExecutions(PrintStream out) {
 		for (JobExecution stale : jobRepository.findRunningJobExecutions(migrationJob.getName())) {
 			JobExecution full = jobRepository.getJobExecution(stale.getId());
-			jobOperator.recover(full);
+			markFailed(full);
 			out.println("keyshift: run " + full.getJobInstanceId() + " was left running by a process that is gone"
 					+ " (started " + (full.getStartTime() == null ? "?" : WHEN.format(full.getStartTime()))
 					+ "); marked failed so it can resume");
 		}
 	}
 
-	private int run(MigrateCommand command, Export export, PrintStream out, PrintStream err) {
+	/**
+	 * Marks an execution that never recorded its end (left running, or UNKNOWN because its failure
+	 * could not be written) FAILED, with its unfinished steps, so that it can restart. Spring Batch
+	 * leaves an UNKNOWN execution to an operator; here every step resumes from its last commit, as
+	 * after a crash, and the run lock proves no other process is in it. Returns whether it did.
+	 */
+	private boolean markFailed(JobExecution execution) {
+		boolean marked = false;
+		LocalDateTime now = LocalDateTime.now();
+		for (StepExecution step : execution.getStepExecutions()) {
+			if (unfinished(step.getStatus())) {
+				step.setStatus(BatchStatus.FAILED);
+				step.setExitStatus(ExitStatus.FAILED.addExitDescription("marked failed by keyshift: unfinished"));
+				step.setEndTime(now);
+				jobRepository.update(step);
+				marked = true;
+			}
+		}
+		if (unfinished(execution.getStatus())) {
+			execution.setStatus(BatchStatus.FAILED);
+			execution.setExitStatus(ExitStatus.FAILED.addExitDescription("marked failed by keyshift: unfinished"));
+			execution.setEndTime(now);
+			jobRepository.update(execution);
+			marked = true;
+		}
+		return marked;
+	}
+
+	private static boolean unfinished(BatchStatus status) {
+		return status.isRunning() || status == BatchStatus.UNKNOWN;
+	}
+
+	private int run(MigrateCommand command, Export export, RunLock lock, PrintStream out, PrintStream err) {
 		String digest = export.digest();
 		JobParameters identity = identity(command, digest);
 		JobExecution last = jobRepository.getLastJobExecution(migrationJob.getName(), identity);
@@ -112,6 +202,11 @@ public class MigrationLauncher {
 				err.println("keyshift: run " + runId + " on this input was abandoned and cannot be resumed.");
 				return ExitCodes.USAGE;
 			}
+			if (markFailed(jobRepository.getJobExecution(last.getId()))) {
+				out.println("keyshift: run " + runId + "'s last attempt ended without its outcome recorded (the"
+						+ " database failed as it ended); marked failed so it can resume");
+				status = BatchStatus.FAILED;
+			}
 			out.println("keyshift: resuming run " + runId + " (last attempt " + status.name().toLowerCase()
 					+ ") from its last commit");
 		}
@@ -123,26 +218,72 @@ public class MigrationLauncher {
 			.toJobParameters();
 		Duration pause = firstPause;
 		for (int attempt = 1;; attempt++) {
-			JobExecution execution;
+			JobExecution execution = null;
+			List<Throwable> failures;
 			try {
+				if (attempt > 1) {
+					JobExecution completed = prepareRestart(lock, identity, out);
+					if (completed != null) {
+						return outcome(completed, attempt, out, err);
+					}
+				}
 				execution = jobOperator.start(migrationJob, parameters);
+				failures = execution.getAllFailureExceptions();
+			}
+			catch (RunLock.Lost ex) {
+				throw ex;
 			}
 			catch (Exception ex) {
-				err.println("keyshift: the run could not start: " + Cli.rootMessage(ex));
-				return ExitCodes.FAILED;
+				failures = List.of(ex);
 			}
-			if (execution.getStatus() != BatchStatus.FAILED || attempt >= ATTEMPTS || stop.requested()
-					|| !isTransient(execution.getAllFailureExceptions())) {
-				return outcome(execution, attempt, out, err);
+			boolean failed = execution == null || execution.getStatus() == BatchStatus.FAILED
+					|| execution.getStatus() == BatchStatus.UNKNOWN;
+			if (!failed || attempt >= ATTEMPTS || stop.requested() || !isTransient(failures)) {
+				return execution != null ? outcome(execution, attempt, out, err)
+						: notStarted(failures.get(0), attempt, err);
 			}
-			out.println("keyshift: run " + execution.getJobInstanceId() + " hit a transient database error ("
-					+ Cli.rootMessage(execution.getAllFailureExceptions().get(0)) + "); resuming in "
-					+ pause.toSeconds() + " s (attempt " + (attempt + 1) + " of " + ATTEMPTS + ")");
+			out.println("keyshift: " + (execution != null ? "run " + execution.getJobInstanceId() : "the run")
+					+ " hit a transient database error (" + cause(failures) + "); resuming in " + pause.toSeconds()
+					+ " s (attempt " + (attempt + 1) + " of " + ATTEMPTS + ")");
 			if (!sleep(pause)) {
-				return outcome(execution, attempt, out, err);
+				return execution != null ? outcome(execution, attempt, out, err)
+						: notStarted(failures.get(0), attempt, err);
 			}
 			pause = pause.multipliedBy(2);
 		}
+	}
+
+	/**
+	 * Before a restart: the lock must still be this process's (its connection may have died with the
+	 * others), and the failed attempt must be recorded as ended, which the database failure itself
+	 * may have prevented. Returns the execution if it did complete after all (the failure hit only
+	 * the reply to its last commit), else null.
+	 */
+	private JobExecution prepareRestart(RunLock lock, JobParameters identity, PrintStream out) {
+		if (lock.ensureHeld()) {
+			out.println(REGAINED);
+		}
+		JobExecution last = jobRepository.getLastJobExecution(migrationJob.getName(), identity);
+		if (last == null) {
+			return null;
+		}
+		JobExecution full = jobRepository.getJobExecution(last.getId());
+		if (full.getStatus() == BatchStatus.COMPLETED) {
+			return full;
+		}
+		markFailed(full);
+		return null;
+	}
+
+	private int notStarted(Throwable failure, int attempts, PrintStream err) {
+		if (attempts > 1 || isTransient(List.of(failure))) {
+			err.println("keyshift: the run failed" + (attempts > 1 ? " after " + attempts + " attempts" : "") + ": "
+					+ cause(List.of(failure)) + ". Rerun the same command to resume from the last commit.");
+		}
+		else {
+			err.println("keyshift: the run could not start: " + Cli.rootMessage(failure));
+		}
+		return ExitCodes.FAILED;
 	}
 
 	private boolean sleep(Duration pause) {
@@ -177,7 +318,7 @@ public class MigrationLauncher {
 			default -> {
 				List<Throwable> failures = execution.getAllFailureExceptions();
 				String cause = failures.isEmpty() ? execution.getExitStatus().getExitDescription()
-						: Cli.rootMessage(failures.get(0));
+						: cause(failures);
 				err.println("keyshift: run " + runId + " failed" + (attempts > 1 ? " after " + attempts + " attempts" : "")
 						+ ": " + cause + ". Rerun the same command to resume from the last commit.");
 				return ExitCodes.FAILED;
@@ -187,24 +328,92 @@ public class MigrationLauncher {
 
 	/** Failures worth another attempt: the database went away or asked us to try again. */
 	static boolean isTransient(List<Throwable> failures) {
-		for (Throwable failure : failures) {
-			for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-				if (t instanceof TransientDataAccessException || t instanceof RecoverableDataAccessException
-						|| t instanceof CannotGetJdbcConnectionException || t instanceof SQLTransientException
-						|| t instanceof SQLRecoverableException) {
-					return true;
-				}
-				if (t instanceof SQLException sql && sql.getSQLState() != null
-						&& (sql.getSQLState().startsWith("08") || TRANSIENT_SQL_STATES.contains(sql.getSQLState()))) {
-					return true;
-				}
+		return firstTransient(failures) != null;
+	}
+
+	private static Throwable firstTransient(List<Throwable> failures) {
+		for (Throwable t : related(failures)) {
+			if (t instanceof TransientDataAccessException || t instanceof RecoverableDataAccessException
+					|| t instanceof CannotGetJdbcConnectionException || t instanceof SQLTransientException
+					|| t instanceof SQLRecoverableException) {
+				return t;
+			}
+			if (t instanceof SQLException sql && sql.getSQLState() != null
+					&& (sql.getSQLState().startsWith("08") || TRANSIENT_SQL_STATES.contains(sql.getSQLState()))) {
+				return t;
 			}
 		}
-		return false;
+		// A commit or rollback the driver could not carry out: with a connection the server ended, the
+		// pool has already closed it ("Connection is closed", no SQL state), and a commit that hit the
+		// end may or may not have landed. Either way a restart reads what was committed, and resumes.
+		for (Throwable t : related(failures)) {
+			if (t instanceof TransactionSystemException && t.getCause() instanceof SQLException) {
+				return t;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The failures and everything behind them: causes, suppressed exceptions, and the exception a
+	 * failed rollback hid (a lost connection fails the chunk, then its rollback, and the step
+	 * records the rollback's "Connection is closed").
+	 */
+	private static List<Throwable> related(List<Throwable> failures) {
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		List<Throwable> all = new ArrayList<>();
+		List<Throwable> todo = new ArrayList<>(failures);
+		while (!todo.isEmpty()) {
+			Throwable t = todo.remove(0);
+			if (t == null || !seen.add(t)) {
+				continue;
+			}
+			all.add(t);
+			if (t instanceof TransactionSystemException tse) {
+				todo.add(tse.getApplicationException());
+			}
+			todo.add(t.getCause());
+			todo.addAll(List.of(t.getSuppressed()));
+		}
+		return all;
+	}
+
+	private static Throwable rootCause(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root;
+	}
+
+	/** What went wrong, in one line: the database's own words when it was a database failure. */
+	static String cause(List<Throwable> failures) {
+		Throwable t = firstTransient(failures);
+		if (t == null) {
+			t = failures.isEmpty() ? null : rootCause(failures.get(0));
+			if (t == null) {
+				return "unknown failure";
+			}
+		}
+		// the SQLException under a translated exception says it best
+		for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+			if (c instanceof SQLException) {
+				t = c;
+				break;
+			}
+		}
+		String message = t.getMessage();
+		String line = message == null ? t.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+		// the sentence that follows supplies the full stop
+		return line.endsWith(".") ? line.substring(0, line.length() - 1) : line;
 	}
 
 	void firstPause(Duration pause) {
 		this.firstPause = pause;
+	}
+
+	void onLockLost(Runnable action) {
+		this.onLockLost = action;
 	}
 
 	static JobParameters identity(MigrateCommand command, String digest) {

@@ -95,6 +95,16 @@ public final class ChildRun {
 		new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
 	}
 
+	/** Freezes the child (SIGSTOP): it keeps its connections, locks and files, and does nothing. */
+	public void pause() throws IOException, InterruptedException {
+		new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).start().waitFor();
+	}
+
+	/** Lets a paused child go on (SIGCONT). */
+	public void resume() throws IOException, InterruptedException {
+		new ProcessBuilder("kill", "-CONT", Long.toString(process.pid())).start().waitFor();
+	}
+
 	public int exitCode(Duration timeout) throws InterruptedException {
 		if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 			process.destroyForcibly();
