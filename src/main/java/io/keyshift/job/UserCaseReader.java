@@ -11,8 +11,9 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 /**
  * Reads the users of a run in user id order, a page at a time (keyset paging: no offset, no open
- * cursor). Its position is the last user id handed out, saved with each chunk's commit, so a
- * restart resumes after the last committed user.
+ * cursor). A restart resumes at the first user of its range with no committed decision (asked of
+ * the database, which cannot be ahead of the commits); the last user id handed out is saved in the
+ * step's context for whoever inspects it.
  */
 public class UserCaseReader implements ItemStreamReader<UserCase> {
 
@@ -49,7 +50,8 @@ public class UserCaseReader implements ItemStreamReader<UserCase> {
 
 	@Override
 	public void open(ExecutionContext context) {
-		lastUserId = context.containsKey(LAST_USER_ID) ? context.getLong(LAST_USER_ID) : minUserId;
+		// the database says where to go on: the saved position can be ahead of the last commit
+		lastUserId = source.resumeAfter(minUserId, maxUserId);
 		pageEnd = lastUserId;
 		page.clear();
 		exhausted = false;

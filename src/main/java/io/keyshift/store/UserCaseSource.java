@@ -45,6 +45,21 @@ public class UserCaseSource {
 		return jdbc.queryForObject("select count(*) from stg_user where run_id = ?", Long.class, runId);
 	}
 
+	/**
+	 * Where a reader of the range {@code after < user_id <= upTo} starts: just before the first user
+	 * of the range this run has not decided yet (so after every decided one), or at the range's end
+	 * when all are decided. Read from the committed decisions, never from a saved position, which can
+	 * run ahead of what was committed when a chunk's commit fails with its connection.
+	 */
+	public long resumeAfter(long after, long upTo) {
+		Long first = jdbc.queryForObject("""
+				select min(u.user_id) from stg_user u
+				where u.run_id = ? and u.user_id > ? and u.user_id <= ?
+				  and not exists (select 1 from migration_decision d where d.run_id = u.run_id and d.user_id = u.user_id)""",
+				Long.class, runId, after, upTo);
+		return first == null ? upTo : first - 1;
+	}
+
 	/** How many users of this run are decided already (by an earlier process of a resumed run). */
 	public long countDecided() {
 		return jdbc.queryForObject("select count(distinct user_id) from migration_decision where run_id = ?",
