@@ -539,22 +539,7 @@ public final class SummaryHtml {
 
 	/** Text made safe for an HTML text node or a quoted attribute value; "" for {@code null}. */
 	static String esc(String text) {
-		if (text == null) {
-			return "";
-		}
-		StringBuilder out = new StringBuilder(text.length() + 16);
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			switch (c) {
-				case '&' -> out.append("&amp;");
-				case '<' -> out.append("&lt;");
-				case '>' -> out.append("&gt;");
-				case '"' -> out.append("&quot;");
-				case '\'' -> out.append("&#39;");
-				default -> out.append(c);
-			}
-		}
-		return out.toString();
+		return io.keyshift.report.HtmlText.escape(text);
 	}
 
 	private static String swatch(String outcome) {
