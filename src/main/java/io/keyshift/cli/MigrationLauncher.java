@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -60,6 +61,9 @@ public class MigrationLauncher {
 	/** How often the run lock is checked while the job runs. */
 	static final Duration LOCK_CHECK = Duration.ofMillis(500);
 
+	/** The least time between two lines saying the lock was taken again. */
+	static final Duration REGAINED_QUIET = Duration.ofSeconds(30);
+
 	private static final Set<String> TRANSIENT_SQL_STATES = Set.of("40001", "40P01", "57P01", "57P02", "57P03",
 			"53300", "55P03");
 
@@ -79,6 +83,11 @@ public class MigrationLauncher {
 	private final StopSignal stop;
 
 	private Duration firstPause = Duration.ofSeconds(1);
+
+	/** How often the lock was taken again in this process, for {@link #regained}. */
+	private final AtomicInteger regains = new AtomicInteger();
+
+	private long lastRegainedLine;
 
 	/**
 	 * What the lock watcher does once another process holds the lock while the job runs: end the
@@ -104,7 +113,7 @@ public class MigrationLauncher {
 				lock.watch(LOCK_CHECK, new RunLock.Watcher() {
 					@Override
 					public void regained() {
-						out.println(REGAINED);
+						MigrationLauncher.this.regained(out);
 					}
 
 					@Override
@@ -132,6 +141,21 @@ public class MigrationLauncher {
 			err.println("keyshift: the run failed: " + cause(List.of(ex))
 					+ ". Rerun the same command to resume from the last commit.");
 			return ExitCodes.FAILED;
+		}
+	}
+
+	/**
+	 * Says that the lock was taken again: the first time, then at most every {@link #REGAINED_QUIET}
+	 * with a count, so a flapping connection does not bury the rest of the output.
+	 */
+	private void regained(PrintStream out) {
+		long now = System.nanoTime();
+		synchronized (regains) {
+			int count = regains.incrementAndGet();
+			if (count == 1 || now - lastRegainedLine >= REGAINED_QUIET.toNanos()) {
+				lastRegainedLine = now;
+				out.println(REGAINED + (count > 1 ? " (" + count + " times so far)" : ""));
+			}
 		}
 	}
 
@@ -261,7 +285,7 @@ public class MigrationLauncher {
 	 */
 	private JobExecution prepareRestart(RunLock lock, JobParameters identity, PrintStream out) {
 		if (lock.ensureHeld()) {
-			out.println(REGAINED);
+			regained(out);
 		}
 		JobExecution last = jobRepository.getLastJobExecution(migrationJob.getName(), identity);
 		if (last == null) {
