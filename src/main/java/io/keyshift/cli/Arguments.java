@@ -137,20 +137,10 @@ public final class Arguments {
 					passThrough.add("--keyshift.threads=" + threads);
 				}
 				case "--input", "--report-dir", "--delivery-key-file" -> {
-					String value;
-					if (arg.contains("=")) {
-						value = arg.substring(arg.indexOf('=') + 1);
+					Path path = Path.of(value(arg, name, own, i));
+					if (!arg.contains("=")) {
+						i++;
 					}
-					else if (i + 1 < own.size() && !own.get(i + 1).startsWith("--")) {
-						value = own.get(++i);
-					}
-					else {
-						throw new UsageException(name + " needs a value");
-					}
-					if (value.isBlank()) {
-						throw new UsageException(name + " needs a value");
-					}
-					Path path = Path.of(value);
 					switch (name) {
 						case "--input" -> input = path;
 						case "--report-dir" -> reportDir = path;
@@ -163,9 +153,7 @@ public final class Arguments {
 		if (input == null) {
 			throw new UsageException("migrate needs --input DIR");
 		}
-		if (deliveryKey == null && deliveryKeyFromEnvironment != null && !deliveryKeyFromEnvironment.isBlank()) {
-			deliveryKey = Path.of(deliveryKeyFromEnvironment);
-		}
+		deliveryKey = orFromEnvironment(deliveryKey, deliveryKeyFromEnvironment);
 		return new Migrate(new MigrateCommand(input, dryRun, reportDir, revoke, deliveryKey), passThrough);
 	}
 
@@ -178,27 +166,15 @@ public final class Arguments {
 			switch (name) {
 				case "--dry-run" -> dryRun = flag(arg);
 				case "--delivery-key-file" -> {
-					String value;
-					if (arg.contains("=")) {
-						value = arg.substring(arg.indexOf('=') + 1);
+					deliveryKey = Path.of(value(arg, name, own, i));
+					if (!arg.contains("=")) {
+						i++;
 					}
-					else if (i + 1 < own.size() && !own.get(i + 1).startsWith("--")) {
-						value = own.get(++i);
-					}
-					else {
-						throw new UsageException(name + " needs a value");
-					}
-					if (value.isBlank()) {
-						throw new UsageException(name + " needs a value");
-					}
-					deliveryKey = Path.of(value);
 				}
 				default -> throw new UsageException("unknown option '" + arg + "' for deliver");
 			}
 		}
-		if (deliveryKey == null && deliveryKeyFromEnvironment != null && !deliveryKeyFromEnvironment.isBlank()) {
-			deliveryKey = Path.of(deliveryKeyFromEnvironment);
-		}
+		deliveryKey = orFromEnvironment(deliveryKey, deliveryKeyFromEnvironment);
 		return new Deliver(dryRun, deliveryKey, passThrough);
 	}
 
@@ -239,6 +215,22 @@ public final class Arguments {
 		catch (NumberFormatException ex) {
 			throw new UsageException(name + " takes a whole number, not '" + value + "'");
 		}
+	}
+
+	/** The value of {@code --name=value} or {@code --name value} (at {@code own[i]}); never blank. */
+	private static String value(String arg, String name, List<String> own, int i) {
+		String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1)
+				: i + 1 < own.size() && !own.get(i + 1).startsWith("--") ? own.get(i + 1) : null;
+		if (value == null || value.isBlank()) {
+			throw new UsageException(name + " needs a value");
+		}
+		return value;
+	}
+
+	/** The key file given on the command line, else KEYSHIFT_DELIVERY_KEY_FILE, else none. */
+	private static Path orFromEnvironment(Path given, String fromEnvironment) {
+		return given == null && fromEnvironment != null && !fromEnvironment.isBlank() ? Path.of(fromEnvironment)
+				: given;
 	}
 
 	private static boolean flag(String arg) {
