@@ -52,12 +52,20 @@ public class UserCaseSource {
 	 * run ahead of what was committed when a chunk's commit fails with its connection.
 	 */
 	public long resumeAfter(long after, long upTo) {
-		Long first = jdbc.queryForObject("""
-				select min(u.user_id) from stg_user u
-				where u.run_id = ? and u.user_id > ? and u.user_id <= ?
-				  and not exists (select 1 from migration_decision d where d.run_id = u.run_id and d.user_id = u.user_id)""",
+		// the common case, a range nobody has started: one index probe, no anti-join over the decisions
+		Long lastDecided = jdbc.queryForObject("""
+				select max(user_id) from migration_decision where run_id = ? and user_id > ? and user_id <= ?""",
 				Long.class, runId, after, upTo);
-		return first == null ? upTo : first - 1;
+		if (lastDecided == null) {
+			return after;
+		}
+		List<Long> firstUndecided = jdbc.queryForList("""
+				select u.user_id from stg_user u
+				where u.run_id = ? and u.user_id > ? and u.user_id <= ?
+				  and not exists (select 1 from migration_decision d where d.run_id = u.run_id and d.user_id = u.user_id)
+				order by u.user_id
+				fetch first 1 rows only""", Long.class, runId, after, lastDecided);
+		return firstUndecided.isEmpty() ? lastDecided : firstUndecided.get(0) - 1;
 	}
 
 	/** How many users of this run are decided already (by an earlier process of a resumed run). */
