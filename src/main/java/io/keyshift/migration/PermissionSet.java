@@ -1,5 +1,7 @@
 package io.keyshift.migration;
 
+import java.util.Locale;
+
 /** The permission sets a membership row can grant, spelled as in the export. */
 public enum PermissionSet {
 	OWNER, MEMBER, ACCOUNT_ADMIN, SECURITY_ADMIN, BILLING_ADMIN, ADMIN, DATABASE_ADMIN, GIT_ADMIN, TEAM_ADMIN,
@@ -7,8 +9,10 @@ public enum PermissionSet {
 	METADATA_ONLY, SEMANTIC_LAYER_ONLY, WEBHOOKS_ONLY, FUSION_ADMIN, COST_MANAGEMENT_VIEWER, COST_MANAGEMENT_ADMIN,
 	MANAGE_MARKETPLACE_APPS;
 
+	private final String code = name().toLowerCase(Locale.ROOT);
+
 	public String code() {
-		return name().toLowerCase();
+		return code;
 	}
 
 	public static PermissionSet parse(String code) {

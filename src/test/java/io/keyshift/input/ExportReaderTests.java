@@ -149,9 +149,11 @@ class ExportReaderTests {
 	@Test
 	void rejectsNonNumericZeroAndNegativeIds() throws IOException {
 		write("accounts.csv", "account_id,account_name,plan,state\nabc,A,team,active\n0,B,team,active\n"
-				+ "-4,C,team,active\n99999999999999999999,D,team,active\n");
+				+ "-4,C,team,active\n99999999999999999999,D,team,active\n+5,E,team,active\n1.5,F,team,active\n"
+				+ "\u0661\u0662,G,team,active\n9223372036854775808,H,team,active\n007,I,team,active\n");
 		read();
-		assertThat(sink.rejects).extracting(Reject::line).containsExactly(2L, 3L, 4L, 5L);
+		assertThat(sink.rejects).extracting(Reject::line).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+		assertThat(sink.accounts).extracting(AccountRow::accountId).containsExactly(7L);
 		assertThat(sink.rejects).extracting(Reject::reason)
 			.allMatch(reason -> reason.startsWith("account_id '") && reason.endsWith("is not a positive 64-bit integer"));
 	}
