@@ -85,59 +85,64 @@ public class MigrationStore {
 	 * The keys are found by the chunk's user-id range (an index range on both databases; H2 cannot
 	 * use an index for {@code = any (array)} on the second column of one): a chunk holds every
 	 * undecided user of its range, and keys of users decided before are there already.
+	 * The status most keys of the chunk get is the default; only the others are listed (each
+	 * {@code = any (array)} is a scan of the array per row).
 	 */
 	private void registerKeys(long runId, OffsetDateTime now, List<MigratedUser> users) {
 		long first = Long.MAX_VALUE;
 		long last = Long.MIN_VALUE;
-		boolean any = false;
-		List<Long> migrated = new ArrayList<>();
-		List<Long> revoked = new ArrayList<>();
+		Map<LegacyKeyStatus, List<Long>> byStatus = new java.util.EnumMap<>(LegacyKeyStatus.class);
+		for (LegacyKeyStatus status : LegacyKeyStatus.values()) {
+			byStatus.put(status, new ArrayList<>());
+		}
 		for (MigratedUser user : users) {
 			UserCase c = user.verdict().user();
 			if (c.keyStatus() != null) {
 				continue; // recorded by an earlier run: writeKeyStatuses moves it on if needed
 			}
-			any = true;
 			first = Math.min(first, c.userId());
 			last = Math.max(last, c.userId());
-			switch (user.verdict().keyStatus()) {
-				case MIGRATED -> migrated.add(c.legacyKeyId());
-				case REVOKED -> revoked.add(c.legacyKeyId());
-				default -> {
-				}
-			}
+			byStatus.get(user.verdict().keyStatus()).add(c.legacyKeyId());
 		}
-		if (!any) {
+		if (first > last) {
 			return;
 		}
+		LegacyKeyStatus usual = byStatus.keySet()
+			.stream()
+			.max(java.util.Comparator.comparingInt(status -> byStatus.get(status).size()))
+			.orElseThrow();
+		List<LegacyKeyStatus> listed = byStatus.keySet().stream().filter(status -> status != usual).toList();
 		String insert = """
 				insert into legacy_api_key (key_id, user_id, email, fingerprint, hint, status, created_at, last_used_at,
 				                            migrated_at, revoked_at)
-				select s.key_id, s.user_id, s.email, s.fingerprint, s.hint,
-				       case when s.key_id = any (?) then 'MIGRATED' when s.key_id = any (?) then 'REVOKED' else 'ACTIVE' end,
-				       s.created_at, s.last_used_at,
-				       case when s.key_id = any (?) or s.key_id = any (?) then ? end,
-				       case when s.key_id = any (?) then ? end
-				from stg_legacy_key s
-				where s.run_id = ? and s.user_id between ? and ?""";
+				select key_id, user_id, email, fingerprint, hint, status, created_at, last_used_at,
+				       case when status <> 'ACTIVE' then ? end, case when status = 'REVOKED' then ? end
+				from (
+				    select s.key_id, s.user_id, s.email, s.fingerprint, s.hint, s.created_at, s.last_used_at,
+				           case when u.key_id is null or u.key_id <> s.key_id then 'ACTIVE'
+				                when s.key_id = any (?) then cast(? as varchar(16))
+				                when s.key_id = any (?) then cast(? as varchar(16))
+				                else cast(? as varchar(16)) end status
+				    from stg_legacy_key s
+				    left join stg_user u on u.run_id = s.run_id and u.user_id = s.user_id
+				    where s.run_id = ? and s.user_id between ? and ?) k""";
 		// PostgreSQL: ON CONFLICT; H2 has no such clause, so an anti-join
 		String sql = dialect() == Dialect.POSTGRESQL ? insert + " on conflict (key_id) do nothing"
-				: insert + " and not exists (select 1 from legacy_api_key k where k.key_id = s.key_id)";
+				: insert + " where not exists (select 1 from legacy_api_key l where l.key_id = k.key_id)";
 		long rangeFirst = first;
 		long rangeLast = last;
 		jdbc.update(sql, ps -> {
-			Array migratedKeys = ps.getConnection().createArrayOf("bigint", migrated.toArray());
-			Array revokedKeys = ps.getConnection().createArrayOf("bigint", revoked.toArray());
-			ps.setArray(1, migratedKeys);
-			ps.setArray(2, revokedKeys);
-			ps.setArray(3, migratedKeys);
-			ps.setArray(4, revokedKeys);
-			ps.setObject(5, now);
-			ps.setArray(6, revokedKeys);
-			ps.setObject(7, now);
-			ps.setLong(8, runId);
-			ps.setLong(9, rangeFirst);
-			ps.setLong(10, rangeLast);
+			ps.setObject(1, now);
+			ps.setObject(2, now);
+			int i = 3;
+			for (LegacyKeyStatus status : listed) {
+				ps.setArray(i++, ps.getConnection().createArrayOf("bigint", byStatus.get(status).toArray()));
+				ps.setString(i++, status.name());
+			}
+			ps.setString(i++, usual.name());
+			ps.setLong(i++, runId);
+			ps.setLong(i++, rangeFirst);
+			ps.setLong(i, rangeLast);
 		});
 	}
 

@@ -152,6 +152,7 @@ class MigrationJobIT {
 				.isOne();
 		}
 		assertNoSecretAnywhere(report, logs, tokens);
+		assertKeyStatuses(report, "MIGRATED");
 
 		// the same command again: nothing to do, nothing written
 		long tokensBefore = count("personal_access_token");
@@ -177,6 +178,48 @@ class MigrationJobIT {
 				"select count(*) from token_notification where run_id = (select max(run_id) from token_notification)",
 				Long.class))
 			.as("only the new user is notified").isOne();
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.Kind.class)
+	void revokingRunRevokesEveryKeyItMigratesAndLeavesQuarantinedUsersKeysActive(TestDatabase.Kind kind)
+			throws IOException {
+		db = TestDatabase.create(kind, tmp);
+		Path report = tmp.resolve("revoke");
+		assertThat(run("migrate", "--input", SAMPLE.toString(), "--report-dir", report.toString(),
+				"--delivery-key-file", deliveryKey().toString(), "--revoke-legacy-keys"))
+			.as(err.toString()).isZero();
+		assertKeyStatuses(report, "REVOKED");
+	}
+
+	/**
+	 * Every legacy key of a user with a quarantined row stays ACTIVE (a user with two keys is
+	 * quarantined, so both stay), every other key ends {@code endStatus} with the right timestamps.
+	 */
+	private void assertKeyStatuses(Path report, String endStatus) {
+		List<Map<String, String>> rows = Csv.read(report.resolve("report.csv"));
+		java.util.Set<Long> users = new java.util.HashSet<>();
+		java.util.Set<Long> quarantined = new java.util.HashSet<>();
+		for (Map<String, String> row : rows) {
+			users.add(Long.parseLong(row.get("user_id")));
+			if (row.get("outcome").equals("QUARANTINED")) {
+				quarantined.add(Long.parseLong(row.get("user_id")));
+			}
+		}
+		assertThat(quarantined).isNotEmpty();
+		List<Map<String, Object>> keys = db.jdbc().queryForList(
+				"select user_id, status, migrated_at, revoked_at from legacy_api_key order by key_id");
+		assertThat(keys).hasSizeGreaterThan(users.size()); // some users have two keys
+		for (Map<String, Object> key : keys) {
+			long user = ((Number) key.get("user_id")).longValue();
+			assertThat(users).contains(user);
+			String expected = quarantined.contains(user) ? "ACTIVE" : endStatus;
+			assertThat(key.get("status")).as("key of user %d", user).isEqualTo(expected);
+			assertThat(key.get("migrated_at") != null).as("migrated_at of user %d", user)
+				.isEqualTo(!expected.equals("ACTIVE"));
+			assertThat(key.get("revoked_at") != null).as("revoked_at of user %d", user)
+				.isEqualTo(expected.equals("REVOKED"));
+		}
 	}
 
 	private static int byPermission(String a, String b) {
