@@ -4,6 +4,8 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.keyshift.input.AccountRow;
 import io.keyshift.input.InputFile;
@@ -193,22 +195,56 @@ public class StagingStore implements StagingSink, AutoCloseable {
 		sender.close();
 	}
 
-	/** Applies the whole-file rules and builds one row per user in scope. */
+	/**
+	 * Applies the whole-file rules and builds one row per user in scope. The count of repeated
+	 * membership rows reads nothing the other rules change, so it runs meanwhile on a second
+	 * connection: the two biggest statements (that aggregate over every membership row, and the
+	 * per-user windows over every key) then take the time of the longer one, not of both.
+	 */
 	public void finish() {
 		flushAll();
 		// fresh statistics first: the whole-file rules and the migrate step's page queries plan from them
 		dialect.analyze(jdbc, List.of("stg_account", "stg_legacy_key", "stg_membership", "stg_usage"));
-		tx.executeWithoutResult(status -> {
-			// whole-table aggregates over millions of rows: room to hash them in memory, this transaction only
+		CompletableFuture<Long> duplicates = CompletableFuture.supplyAsync(() -> tx.execute(status -> {
 			dialect.workMem(jdbc, "256MB");
-			rejectRepeatedIds();
-			rejectUsageOfUnknownKeys();
-			buildUsers();
-			countDuplicateGrants();
-			recordScope();
-		});
+			return countDuplicateGrants();
+		}), StagingStore::inBackground);
+		try {
+			tx.executeWithoutResult(status -> {
+				// whole-table windows over millions of rows: room to sort them in memory, this transaction only
+				dialect.workMem(jdbc, "256MB");
+				rejectRepeatedIds();
+				rejectUsageOfUnknownKeys();
+				buildUsers();
+				long repeatedGrants = outcome(duplicates);
+				jdbc.update("update input_file set rows_deduplicated = ? where run_id = ? and file = ?", repeatedGrants,
+						runId, InputFile.MEMBERSHIPS.fileName());
+				recordScope();
+			});
+		}
+		finally {
+			duplicates.handle((count, ex) -> null).join(); // when the rules fail: never leave it running on our connection
+		}
 		sender.drain();
 		dialect.analyze(jdbc, List.of("stg_user"));
+	}
+
+	private static void inBackground(Runnable task) {
+		Thread thread = new Thread(task, "keyshift-load-rules");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	private static long outcome(CompletableFuture<Long> result) {
+		try {
+			return result.join();
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof RuntimeException cause) {
+				throw cause;
+			}
+			throw ex;
+		}
 	}
 
 	private void rejectRepeatedIds() {
@@ -307,13 +343,12 @@ public class StagingStore implements StagingSink, AutoCloseable {
 				runId, runId, runId);
 	}
 
-	private void countDuplicateGrants() {
-		Long duplicates = jdbc.queryForObject("""
+	/** Membership rows that exactly repeat another row of the file (SPEC §2: deduplicated, not rejected). */
+	private long countDuplicateGrants() {
+		return jdbc.queryForObject("""
 				select coalesce(sum(n - 1), 0) from (
 				    select count(*) n from stg_membership where run_id = ? and not rejected
 				    group by user_id, account_id, license_type, permission_set, project_id
 				    having count(*) > 1) d""", Long.class, runId);
-		jdbc.update("update input_file set rows_deduplicated = ? where run_id = ? and file = ?", duplicates, runId,
-				InputFile.MEMBERSHIPS.fileName());
 	}
 }

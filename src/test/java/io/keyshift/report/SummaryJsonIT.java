@@ -51,6 +51,7 @@ class SummaryJsonIT {
 
 		Path dry = job.dryRun(SAMPLE, "dry");
 		assertProgressAndSteps(JobRun.summaryJson(dry), dry);
+		assertSampleInputFigures(JobRun.summaryJson(dry));
 
 		Path real = job.realRun(SAMPLE, "real");
 		JsonNode json = JobRun.summaryJson(real);
@@ -74,6 +75,19 @@ class SummaryJsonIT {
 			assertThat(step.get("items_read").asLong()).isEqualTo(((Number) recorded.get("r")).longValue());
 			assertThat(step.get("items_written").asLong()).isEqualTo(((Number) recorded.get("w")).longValue());
 		}
+	}
+
+	/** The whole-file figures sample-data/README.md states: rows read, rejected, deduplicated, scope. */
+	private static void assertSampleInputFigures(JsonNode json) {
+		assertThat(json.at("/input/rows_read").asLong()).isEqualTo(157);
+		assertThat(json.at("/input/rows_rejected").asLong()).isEqualTo(19);
+		assertThat(json.at("/input/rows_deduplicated").asLong()).isEqualTo(1);
+		for (JsonNode file : json.at("/input/files")) {
+			assertThat(file.get("rows_deduplicated").asLong()).as(file.get("file").asText())
+				.isEqualTo(file.get("file").asText().equals("account_memberships.csv") ? 1 : 0);
+		}
+		assertThat(json.at("/users/with_legacy_key").asLong()).isEqualTo(36);
+		assertThat(json.at("/users/without_legacy_key_out_of_scope").asLong()).isEqualTo(8);
 	}
 
 	private static void assertProgressAndSteps(JsonNode json, Path report) {
