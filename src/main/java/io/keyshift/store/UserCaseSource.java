@@ -35,6 +35,9 @@ public class UserCaseSource {
 
 	private final long runId;
 
+	/** This run's accounts by id, read on the first page (see {@link #accounts()}). */
+	private Map<Long, Account> accounts;
+
 	public UserCaseSource(JdbcTemplate jdbc, long runId) {
 		this.jdbc = jdbc;
 		this.runId = runId;
@@ -142,20 +145,15 @@ public class UserCaseSource {
 	}
 
 	private Map<Long, TreeMap<Long, PairRows>> memberships(long first, long last) {
+		Map<Long, Account> accounts = accounts();
 		Map<Long, TreeMap<Long, PairRows>> byUser = new HashMap<>();
 		jdbc.query("""
-				select m.user_id, m.account_id, m.rejected, m.license_type, m.permission_set, m.project_id,
-				       a.account_name, a.plan, a.state
+				select m.user_id, m.account_id, m.rejected, m.license_type, m.permission_set, m.project_id
 				from stg_membership m
-				left join stg_account a on a.run_id = m.run_id and a.account_id = m.account_id
 				where m.run_id = ? and m.user_id between ? and ?""", rs -> {
 			long accountId = rs.getLong(2);
 			PairRows pair = byUser.computeIfAbsent(rs.getLong(1), u -> new TreeMap<>())
-				.computeIfAbsent(accountId, a -> new PairRows(a));
-			if (pair.account == null && rs.getString(8) != null) {
-				pair.account = new Account(accountId, rs.getString(7), Plan.parse(rs.getString(8)),
-						AccountState.parse(rs.getString(9)));
-			}
+				.computeIfAbsent(accountId, a -> new PairRows(a, accounts.get(a)));
 			if (rs.getBoolean(3)) {
 				pair.rejected = true;
 				return;
@@ -164,6 +162,25 @@ public class UserCaseSource {
 			pair.grants.add(new Grant(PermissionSet.parse(rs.getString(5)), rs.getObject(6, Long.class)));
 		}, runId, first, last);
 		return byUser;
+	}
+
+	/**
+	 * Every account of the run's export, read once by this source (one partition of the migrate
+	 * step) instead of being joined to each page's membership rows, which made the database hash
+	 * all accounts again for every chunk. An account takes about 150 bytes; a typical export has
+	 * one account per 40 users.
+	 */
+	private Map<Long, Account> accounts() {
+		if (accounts == null) {
+			Map<Long, Account> byId = new HashMap<>();
+			jdbc.query("select account_id, account_name, plan, state from stg_account where run_id = ?", rs -> {
+				long id = rs.getLong(1);
+				byId.put(id, new Account(id, rs.getString(2), Plan.parse(rs.getString(3)),
+						AccountState.parse(rs.getString(4))));
+			}, runId);
+			accounts = byId;
+		}
+		return accounts;
 	}
 
 	/** Tokens earlier runs made for these users, keyed by (legacy key, account). */
@@ -218,7 +235,7 @@ public class UserCaseSource {
 
 		final long accountId;
 
-		Account account;
+		final Account account;
 
 		boolean rejected;
 
@@ -226,8 +243,9 @@ public class UserCaseSource {
 
 		final List<Grant> grants = new ArrayList<>();
 
-		PairRows(long accountId) {
+		PairRows(long accountId, Account account) {
 			this.accountId = accountId;
+			this.account = account;
 		}
 	}
 }
