@@ -81,12 +81,13 @@ public class MigrationStore {
 	 * Adds the keys of these users that no earlier run recorded to {@code legacy_api_key}
 	 * (fingerprint and hint only), each already with the status this run gives it: one row version
 	 * per key instead of an insert and then an update. A key an earlier run (or a replayed chunk)
-	 * recorded is left alone here. A user's further keys (a user with two keys) stay ACTIVE.
+	 * recorded is left alone here. Every key of a user takes the user's status: a user with several
+	 * keys is quarantined (DUPLICATE_LEGACY_KEY), so all of them stay ACTIVE.
 	 * The keys are found by the chunk's user-id range (an index range on both databases; H2 cannot
 	 * use an index for {@code = any (array)} on the second column of one): a chunk holds every
 	 * undecided user of its range, and keys of users decided before are there already.
-	 * The status most keys of the chunk get is the default; only the others are listed (each
-	 * {@code = any (array)} is a scan of the array per row).
+	 * The status most users of the chunk get is the default; only the other users are listed
+	 * (each {@code = any (array)} is a scan of the array per row).
 	 */
 	private void registerKeys(long runId, OffsetDateTime now, List<MigratedUser> users) {
 		long first = Long.MAX_VALUE;
@@ -100,9 +101,14 @@ public class MigrationStore {
 			if (c.keyStatus() != null) {
 				continue; // recorded by an earlier run: writeKeyStatuses moves it on if needed
 			}
+			LegacyKeyStatus status = user.verdict().keyStatus();
+			if (c.validKeyCount() > 1 && status != LegacyKeyStatus.ACTIVE) {
+				throw new IllegalStateException("user " + c.userId() + " has " + c.validKeyCount()
+						+ " legacy keys but was not quarantined");
+			}
 			first = Math.min(first, c.userId());
 			last = Math.max(last, c.userId());
-			byStatus.get(user.verdict().keyStatus()).add(c.legacyKeyId());
+			byStatus.get(status).add(c.userId());
 		}
 		if (first > last) {
 			return;
@@ -119,12 +125,10 @@ public class MigrationStore {
 				       case when status <> 'ACTIVE' then ? end, case when status = 'REVOKED' then ? end
 				from (
 				    select s.key_id, s.user_id, s.email, s.fingerprint, s.hint, s.created_at, s.last_used_at,
-				           case when u.key_id is null or u.key_id <> s.key_id then 'ACTIVE'
-				                when s.key_id = any (?) then cast(? as varchar(16))
-				                when s.key_id = any (?) then cast(? as varchar(16))
+				           case when s.user_id = any (?) then cast(? as varchar(16))
+				                when s.user_id = any (?) then cast(? as varchar(16))
 				                else cast(? as varchar(16)) end status
 				    from stg_legacy_key s
-				    left join stg_user u on u.run_id = s.run_id and u.user_id = s.user_id
 				    where s.run_id = ? and s.user_id between ? and ?) k""";
 		// PostgreSQL: ON CONFLICT; H2 has no such clause, so an anti-join
 		String sql = dialect() == Dialect.POSTGRESQL ? insert + " on conflict (key_id) do nothing"
