@@ -5,7 +5,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * The permission inheritance rule: a PAT gets exactly its owner's grants in the account,
@@ -36,6 +35,19 @@ public final class Permissions {
 
 	/** {@code admin@1201;admin@1205;developer@all}: the report's and the notification's spelling. */
 	public static String format(Collection<Grant> normalised) {
-		return normalised.stream().map(Grant::toString).collect(Collectors.joining(";"));
+		StringBuilder text = new StringBuilder(normalised.size() * 16);
+		for (Grant grant : normalised) {
+			if (!text.isEmpty()) {
+				text.append(';');
+			}
+			text.append(grant.permissionSet().code()).append('@');
+			if (grant.allProjects()) {
+				text.append("all");
+			}
+			else {
+				text.append(grant.projectId().longValue());
+			}
+		}
+		return text.toString();
 	}
 }

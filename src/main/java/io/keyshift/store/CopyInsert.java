@@ -63,12 +63,11 @@ final class CopyInsert implements TableWriter {
 		}
 		if (value instanceof String s) {
 			csv.append('"');
-			for (int i = 0; i < s.length(); i++) {
-				char c = s.charAt(i);
-				if (c == '"') {
-					csv.append('"');
-				}
-				csv.append(c);
+			if (s.indexOf('"') < 0) {
+				csv.append(s);
+			}
+			else {
+				csv.append(s.replace("\"", "\"\""));
 			}
 			csv.append('"');
 		}

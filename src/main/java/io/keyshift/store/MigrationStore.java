@@ -4,7 +4,6 @@ import java.sql.Array;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -203,15 +202,15 @@ public class MigrationStore {
 		for (MigratedUser user : users) {
 			Verdict verdict = user.verdict();
 			UserCase c = verdict.user();
-			Map<Integer, IssuedToken> tokens = new HashMap<>();
-			user.tokens().forEach(t -> tokens.put(t.decisionIndex(), t));
+			List<Decision> decisions = verdict.decisions();
+			IssuedToken[] tokens = new IssuedToken[decisions.size()];
+			user.tokens().forEach(t -> tokens[t.decisionIndex()] = t);
 			String notes = user.notes().isEmpty() ? null : String.join(";", user.notes());
 			boolean keyChanged = verdict.keyStatus() != before(c);
 			String notification = verdict.notification() == null ? null : verdict.notification().name();
-			List<Decision> decisions = verdict.decisions();
 			for (int i = 0; i < decisions.size(); i++) {
 				Decision d = decisions.get(i);
-				IssuedToken token = tokens.get(i);
+				IssuedToken token = tokens[i];
 				Object tokenId = token != null ? token.id()
 						: d.existingToken() != null ? java.util.UUID.fromString(d.existingToken().tokenId()) : null;
 				String hint = token != null ? token.hint()
