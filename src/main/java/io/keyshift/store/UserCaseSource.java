@@ -210,13 +210,13 @@ public class UserCaseSource {
 		Map<Long, List<KeyUsage>> byKey = new HashMap<>();
 		jdbc.query("""
 				select s.key_id, s.endpoint, s.client, s.last_called_at, s.calls
-				from stg_usage s
-				where s.run_id = ? and s.key_id in (
-				    select u.key_id from stg_user u where u.run_id = ? and u.user_id between ? and ?)
+				from stg_user u
+				join stg_usage s on s.run_id = u.run_id and s.key_id = u.key_id
+				where u.run_id = ? and u.user_id between ? and ?
 				order by s.key_id, s.last_called_at desc""", rs -> {
 			byKey.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
 				.add(new KeyUsage(rs.getString(2), rs.getString(3), Timestamps.get(rs, 4), rs.getLong(5)));
-		}, runId, runId, first, last);
+		}, runId, first, last);
 		return byKey;
 	}
 
