@@ -196,15 +196,27 @@ public class StagingStore implements StagingSink, AutoCloseable {
 	}
 
 	/**
-	 * Applies the whole-file rules and builds one row per user in scope. The count of repeated
-	 * membership rows reads nothing the other rules change, so it runs meanwhile on a second
-	 * connection: the two biggest statements (that aggregate over every membership row, and the
-	 * per-user windows over every key) then take the time of the longer one, not of both.
+	 * Applies the whole-file rules and builds one row per user in scope. On PostgreSQL in SQL: the
+	 * count of repeated membership rows reads nothing the other rules change, so it runs meanwhile
+	 * on a second connection, and the two biggest statements (that aggregate over every membership
+	 * row, and the per-user windows over every key) take the time of the longer one, not of both.
+	 * On H2, whose windows and groupings are held in memory, as ordered streams instead.
 	 */
 	public void finish() {
 		flushAll();
 		// fresh statistics first: the whole-file rules and the migrate step's page queries plan from them
 		dialect.analyze(jdbc, List.of("stg_account", "stg_legacy_key", "stg_membership", "stg_usage"));
+		if (dialect == Dialect.H2) {
+			finishStreamed();
+		}
+		else {
+			finishInSql();
+		}
+		sender.drain();
+		dialect.analyze(jdbc, List.of("stg_user"));
+	}
+
+	private void finishInSql() {
 		CompletableFuture<Long> duplicates = CompletableFuture.supplyAsync(() -> tx.execute(status -> {
 			dialect.workMem(jdbc, "256MB");
 			return countDuplicateGrants();
@@ -216,17 +228,31 @@ public class StagingStore implements StagingSink, AutoCloseable {
 				rejectRepeatedIds();
 				rejectUsageOfUnknownKeys();
 				buildUsers();
-				long repeatedGrants = outcome(duplicates);
-				jdbc.update("update input_file set rows_deduplicated = ? where run_id = ? and file = ?", repeatedGrants,
-						runId, InputFile.MEMBERSHIPS.fileName());
+				recordDeduplicated(outcome(duplicates));
 				recordScope();
 			});
 		}
 		finally {
 			duplicates.handle((count, ex) -> null).join(); // when the rules fail: never leave it running on our connection
 		}
-		sender.drain();
-		dialect.analyze(jdbc, List.of("stg_user"));
+	}
+
+	/** H2: the same rules read as ordered streams (see {@link StreamedRules}), so memory stays flat. */
+	private void finishStreamed() {
+		StreamedRules rules = new StreamedRules(jdbc, dialect, runId);
+		tx.executeWithoutResult(status -> {
+			rejectRepeatedIds();
+			rejectUsageOfUnknownKeys();
+			long users = rules.buildUsers(BATCH);
+			recordDeduplicated(rules.duplicateGrants());
+			jdbc.update("insert into run_record (run_id, users_in_scope, users_out_of_scope) values (?, ?, ?)", runId,
+					users, rules.usersOutOfScope());
+		});
+	}
+
+	private void recordDeduplicated(long repeatedGrants) {
+		jdbc.update("update input_file set rows_deduplicated = ? where run_id = ? and file = ?", repeatedGrants, runId,
+				InputFile.MEMBERSHIPS.fileName());
 	}
 
 	private static void inBackground(Runnable task) {
@@ -247,31 +273,29 @@ public class StagingStore implements StagingSink, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Every row carrying an account_id or key_id that another row of its file also carries is
+	 * rejected. The repeated ids are found by reading the ids in index order (flat memory on both
+	 * databases); only their rows are then read.
+	 */
 	private void rejectRepeatedIds() {
+		StreamedRules ids = new StreamedRules(jdbc, dialect, runId);
 		List<Reject> repeated = new ArrayList<>();
-		jdbc.query("""
-				select line, account_id, account_name, plan, state, n from (
-				    select a.line, a.account_id, a.account_name, a.plan, a.state,
-				           count(*) over (partition by a.account_id) n
-				    from stg_account a
-				    where a.run_id = ?) t
-				where n > 1""", rs -> {
+		ids.repeatedIds("stg_account", "account_id").forEach((id, n) -> jdbc.query("""
+				select line, account_id, account_name, plan, state from stg_account
+				where run_id = ? and account_id = ?""", rs -> {
 			repeated.add(new Reject(InputFile.ACCOUNTS.fileName(), rs.getLong(1), "repeated account_id",
-					"account_id " + rs.getLong(2) + " appears on " + rs.getLong(6) + " rows; all of them are rejected",
+					"account_id " + rs.getLong(2) + " appears on " + n + " rows; all of them are rejected",
 					MaskedRecord.line(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5))));
-		}, runId);
-		jdbc.query("""
-				select line, key_id, user_id, email, created_at, last_used_at, n from (
-				    select k.line, k.key_id, k.user_id, k.email, k.created_at, k.last_used_at,
-				           count(*) over (partition by k.key_id) n
-				    from stg_legacy_key k
-				    where k.run_id = ?) t
-				where n > 1""", rs -> {
+		}, runId, id));
+		ids.repeatedIds("stg_legacy_key", "key_id").forEach((id, n) -> jdbc.query("""
+				select line, key_id, user_id, email, created_at, last_used_at from stg_legacy_key
+				where run_id = ? and key_id = ?""", rs -> {
 			repeated.add(new Reject(InputFile.LEGACY_KEYS.fileName(), rs.getLong(1), "repeated key_id",
-					"key_id " + rs.getLong(2) + " appears on " + rs.getLong(7) + " rows; all of them are rejected",
+					"key_id " + rs.getLong(2) + " appears on " + n + " rows; all of them are rejected",
 					MaskedRecord.line(rs.getString(2), rs.getString(3), rs.getString(4), "[redacted]",
 							Timestamps.text(rs, 5), Timestamps.text(rs, 6))));
-		}, runId);
+		}, runId, id));
 		if (repeated.isEmpty()) {
 			return;
 		}
