@@ -12,6 +12,7 @@
 #   job-pg-t2     the job on PostgreSQL, --threads 2
 #   job-h2        the job on its embedded H2 file database, default settings
 #   job-pg-512m   the job on PostgreSQL with java -Xmx512m: must succeed
+#   job-h2-512m   the job on H2 with java -Xmx512m: must succeed too
 #
 # Per case: wall time, users/s (USERS / wall), tokens/s (tokens in personal_access_token afterwards;
 # for H2, tokens_minted from the run's summary.json), peak RSS of the client process (/usr/bin/time -v:
@@ -38,7 +39,7 @@ JAR=${KEYSHIFT_JAR:-$ROOT/target/keyshift.jar}
 WORK=${BENCH_WORK:-$ROOT/bench/work}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 JDBC_BASE="jdbc:postgresql://$PGHOST:$PGPORT"
-CASES=${BENCH_CASES:-reference job-pg job-pg-t1 job-pg-t2 job-h2 job-pg-512m}
+CASES=${BENCH_CASES:-reference job-pg job-pg-t1 job-pg-t2 job-h2 job-pg-512m job-h2-512m}
 STAMP=$(date -u +%Y%m%d-%H%M%S)
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 RUN_DIR=$WORK/run-$STAMP-$USERS
@@ -226,16 +227,21 @@ fi
 wants job-pg && job_pg job-pg "job, PostgreSQL, default threads ($(nproc))" ""
 wants job-pg-t1 && job_pg job-pg-t1 "job, PostgreSQL, --threads 1" "" --threads 1
 wants job-pg-t2 && job_pg job-pg-t2 "job, PostgreSQL, --threads 2" "" --threads 2
-if wants job-h2; then
-  dir=$RUN_DIR/job-h2
-  say "job-h2: job, H2 file database in $dir/data"
-  run_case job-h2 "job, H2" "$dir" -- env -u SPRING_DATASOURCE_URL -u SPRING_DATASOURCE_USERNAME \
-    -u SPRING_DATASOURCE_PASSWORD java -jar "$JAR" migrate --input "$EXPORT" --delivery-key-file "$KEY" \
+job_h2() { # job_h2 NAME DESCRIPTION JAVA_OPTS_OR_EMPTY
+  local name=$1 what=$2 jopts=$3
+  local dir=$RUN_DIR/$name
+  say "$name: $what (H2 file database in $dir/data)"
+  local java=(java)
+  [[ -n $jopts ]] && java+=("$jopts")
+  run_case "$name" "$what" "$dir" -- env -u SPRING_DATASOURCE_URL -u SPRING_DATASOURCE_USERNAME \
+    -u SPRING_DATASOURCE_PASSWORD "${java[@]}" -jar "$JAR" migrate --input "$EXPORT" --delivery-key-file "$KEY" \
     --report-dir "$dir/report"
-  record job-h2 "job, H2 file database, default threads (tokens from summary.json)" \
-    "$(summary_tokens "$dir/report")" "$(summary_field "$dir/report" duration_seconds)"
+  record "$name" "$what (tokens from summary.json)" "$(summary_tokens "$dir/report")" \
+    "$(summary_field "$dir/report" duration_seconds)"
   trim_reports "$dir"
-fi
+}
+wants job-h2 && job_h2 job-h2 "job, H2 file database, default threads" ""
+wants job-h2-512m && job_h2 job-h2-512m "job, H2 file database, java -Xmx512m" "-Xmx512m"
 wants job-pg-512m && job_pg job-pg-512m "job, PostgreSQL, default threads, java -Xmx512m" "-Xmx512m"
 
 # -------------------------------------------------------------------------------- the report
@@ -280,13 +286,15 @@ ratio() { # ratio A B: WALL[A] / WALL[B], or n/a
   echo "- job-pg / reference: $(ratio job-pg reference) (target at most 1.0, must at most 2.0)"
   echo "- job-h2 / job-pg: $(ratio job-h2 job-pg) (target at most 2.0)"
   echo "- speed-up, --threads 1 / --threads 2: $(ratio job-pg-t1 job-pg-t2)"
-  if wants job-pg-512m; then
-    if [[ " ${FAILED[*]} " == *" job-pg-512m "* ]]; then
-      echo "- -Xmx512m run: FAILED"
-    else
-      echo "- -Xmx512m run: succeeded"
+  for name in job-pg-512m job-h2-512m; do
+    if wants "$name"; then
+      if [[ " ${FAILED[*]} " == *" $name "* ]]; then
+        echo "- $name (-Xmx512m): FAILED"
+      else
+        echo "- $name (-Xmx512m): succeeded"
+      fi
     fi
-  fi
+  done
   if [[ -n ${REF_COUNTS:-} ]]; then
     echo "- reference: $REF_COUNTS; job-pg: ${TOKENS[job-pg]:-n/a} tokens"
     echo "  (the reference skips the quarantine rules, so it mints slightly more tokens and migrates every key)"
