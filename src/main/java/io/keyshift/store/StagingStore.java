@@ -228,8 +228,8 @@ public class StagingStore implements StagingSink, AutoCloseable {
 				rejectRepeatedIds();
 				rejectUsageOfUnknownKeys();
 				buildUsers();
+				recordScope(); // before waiting: the repeated-grant count is the longer of the two
 				recordDeduplicated(outcome(duplicates));
-				recordScope();
 			});
 		}
 		finally {
