@@ -51,6 +51,9 @@ public class StagingStore implements StagingSink, AutoCloseable {
 
 	private final Dialect dialect;
 
+	/** The whole-file rules as ordered streams: all of them on H2, the repeated ids on both. */
+	private final StreamedRules streamed;
+
 	private FlushListener flushListener = () -> {
 	};
 
@@ -66,6 +69,7 @@ public class StagingStore implements StagingSink, AutoCloseable {
 		this.runId = runId;
 		this.sender = new BackgroundSender(tx);
 		this.dialect = Dialect.of(jdbc);
+		this.streamed = new StreamedRules(jdbc, dialect, runId);
 		this.accounts = dialect.writer(jdbc, "stg_account",
 				new String[] { "run_id", "line", "account_id", "account_name", "plan", "state" },
 				new int[] { Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR },
@@ -239,14 +243,13 @@ public class StagingStore implements StagingSink, AutoCloseable {
 
 	/** H2: the same rules read as ordered streams (see {@link StreamedRules}), so memory stays flat. */
 	private void finishStreamed() {
-		StreamedRules rules = new StreamedRules(jdbc, dialect, runId);
 		tx.executeWithoutResult(status -> {
 			rejectRepeatedIds();
 			rejectUsageOfUnknownKeys();
-			long users = rules.buildUsers(BATCH);
-			recordDeduplicated(rules.duplicateGrants());
+			long users = streamed.buildUsers(BATCH);
+			recordDeduplicated(streamed.duplicateGrants());
 			jdbc.update("insert into run_record (run_id, users_in_scope, users_out_of_scope) values (?, ?, ?)", runId,
-					users, rules.usersOutOfScope());
+					users, streamed.usersOutOfScope());
 		});
 	}
 
@@ -279,16 +282,15 @@ public class StagingStore implements StagingSink, AutoCloseable {
 	 * databases); only their rows are then read.
 	 */
 	private void rejectRepeatedIds() {
-		StreamedRules ids = new StreamedRules(jdbc, dialect, runId);
 		List<Reject> repeated = new ArrayList<>();
-		ids.repeatedIds("stg_account", "account_id").forEach((id, n) -> jdbc.query("""
+		streamed.repeatedIds("stg_account", "account_id").forEach((id, n) -> jdbc.query("""
 				select line, account_id, account_name, plan, state from stg_account
 				where run_id = ? and account_id = ?""", rs -> {
 			repeated.add(new Reject(InputFile.ACCOUNTS.fileName(), rs.getLong(1), "repeated account_id",
 					"account_id " + rs.getLong(2) + " appears on " + n + " rows; all of them are rejected",
 					MaskedRecord.line(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5))));
 		}, runId, id));
-		ids.repeatedIds("stg_legacy_key", "key_id").forEach((id, n) -> jdbc.query("""
+		streamed.repeatedIds("stg_legacy_key", "key_id").forEach((id, n) -> jdbc.query("""
 				select line, key_id, user_id, email, created_at, last_used_at from stg_legacy_key
 				where run_id = ? and key_id = ?""", rs -> {
 			repeated.add(new Reject(InputFile.LEGACY_KEYS.fileName(), rs.getLong(1), "repeated key_id",
