@@ -76,14 +76,7 @@ class RunLockIT {
 				try (Statement s = other.createStatement()) {
 					s.executeUpdate("update run_holder set host = 'elsewhere', pid = 4242 where id = 1");
 				}
-				CompletableFuture<Void> taken = CompletableFuture.runAsync(() -> {
-					try (Statement s = other.createStatement()) {
-						s.execute("select pg_advisory_lock(" + RunLock.KEY + ")");
-					}
-					catch (SQLException ex) {
-						throw new IllegalStateException(ex);
-					}
-				});
+				CompletableFuture<Void> taken = lockOn(other);
 				awaitQueued();
 				terminate(holderSession());
 				taken.get(30, TimeUnit.SECONDS);
@@ -122,14 +115,7 @@ class RunLockIT {
 			terminate(holderSession());
 			regained.get(30, TimeUnit.SECONDS);
 
-			CompletableFuture<Void> taken = CompletableFuture.runAsync(() -> {
-				try (Statement s = other.createStatement()) {
-					s.execute("select pg_advisory_lock(" + RunLock.KEY + ")");
-				}
-				catch (SQLException ex) {
-					throw new IllegalStateException(ex);
-				}
-			});
+			CompletableFuture<Void> taken = lockOn(other);
 			awaitQueued();
 			terminate(holderSession());
 			taken.get(30, TimeUnit.SECONDS);
@@ -179,6 +165,18 @@ class RunLockIT {
 	}
 
 	/** Waits until a session of the database (the other one) is queued for a lock. */
+	/** Another session asks for the run lock; it waits until the lock is free, then holds it. */
+	private static CompletableFuture<Void> lockOn(Connection other) {
+		return CompletableFuture.runAsync(() -> {
+			try (Statement s = other.createStatement()) {
+				s.execute("select pg_advisory_lock(" + RunLock.KEY + ")");
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+	}
+
 	private void awaitQueued() throws Exception {
 		try (Connection c = connect()) {
 			long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
