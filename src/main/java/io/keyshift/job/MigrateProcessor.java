@@ -63,10 +63,11 @@ public class MigrateProcessor implements ItemProcessor<UserCase, MigratedUser> {
 			if (d.mintsToken()) {
 				TokenSecret secret = minter.mint();
 				String name = tokenName(user);
+				String permissions = Permissions.format(d.permissions());
 				tokens.add(new IssuedToken(RowIds.next(), i, d.accountId(), name, secret.digest(), secret.hint(),
-						d.permissions()));
+						d.permissions(), permissions));
 				entries.add(new NotificationPayload.TokenEntry(d.accountId(), d.account().name(), name,
-						secret.hint(), Permissions.format(d.permissions()), secret.reveal()));
+						secret.hint(), permissions, secret.reveal()));
 			}
 		}
 		return new MigratedUser(verdict, tokens, notes, seal(verdict, entries));

@@ -215,7 +215,8 @@ public class MigrationStore {
 						: d.existingToken() != null ? java.util.UUID.fromString(d.existingToken().tokenId()) : null;
 				String hint = token != null ? token.hint()
 						: d.existingToken() != null ? d.existingToken().hint() : null;
-				String permissions = d.existingToken() != null ? d.existingToken().permissions()
+				String permissions = token != null ? token.permissionsText()
+						: d.existingToken() != null ? d.existingToken().permissions()
 						: d.permissions().isEmpty() ? null : Permissions.format(d.permissions());
 				rows.add(runId, c.userId(), i, c.email(), d.accountId(), d.account() == null ? null : d.account().name(),
 						d.account() == null ? null : d.account().plan().code(), d.outcome().name(),
