@@ -80,9 +80,14 @@ public class ReportStore {
 				from input_file f where f.run_id = ? order by f.file""",
 				(rs, i) -> new RunSummary.FileCount(rs.getString(1), rs.getLong(2), rs.getLong(4), rs.getLong(3)),
 				runId);
-		long users = count("select coalesce(max(users_in_scope), 0) from run_record where run_id = ?", runId);
-		long outOfScope = count("select coalesce(max(users_out_of_scope), 0) from run_record where run_id = ?",
-				runId);
+		long[] scope = jdbc.query("""
+				select coalesce(max(users_in_scope), 0), coalesce(max(users_out_of_scope), 0)
+				from run_record where run_id = ?""", rs -> {
+			rs.next();
+			return new long[] { rs.getLong(1), rs.getLong(2) };
+		}, runId);
+		long users = scope[0];
+		long outOfScope = scope[1];
 		DecisionCounts counts = decisionCounts(runId);
 		List<RunSummary.OutcomeCount> outcomes = counts.outcomes();
 		List<RunSummary.PlanCount> plans = counts.plans();
@@ -200,11 +205,6 @@ public class ReportStore {
 	private static Instant batchTime(ResultSet rs, int column) throws SQLException {
 		java.sql.Timestamp ts = rs.getTimestamp(column);
 		return ts == null ? null : ts.toLocalDateTime().atZone(ZoneId.systemDefault()).toInstant();
-	}
-
-	private long count(String sql, long runId) {
-		Long n = jdbc.queryForObject(sql, Long.class, runId);
-		return n == null ? 0 : n;
 	}
 
 	/** Deletes a finished run's staging rows; decisions and rejects stay for the record. */
