@@ -40,11 +40,11 @@ public class ReportStore {
 	public void forEachDecision(long runId, RowConsumer consumer) {
 		jdbc.query("""
 				select user_id, email, account_id, account_name, outcome, reason, token_id, token_hint, permissions,
-				       notes
+				       notes, previous_permissions
 				from migration_decision where run_id = ? order by user_id, seq""", rs -> {
 			consumer.accept(new String[] { rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
 					rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-					rs.getString(10) });
+					rs.getString(10), rs.getString(11) });
 		}, runId);
 	}
 

@@ -73,3 +73,6 @@ alter table run_record add column active_tokens_in_scope bigint;
 alter table run_record add column tokens_out_of_scope bigint;
 alter table run_record add column revocations_planned bigint;
 alter table run_record add column revocation_limit bigint;
+
+-- report.csv's last column: an UPDATED or REVOKED row's permissions before the change
+alter table migration_decision add column previous_permissions varchar(100000);

@@ -74,8 +74,8 @@ class SummaryJsonTests {
 		JsonNode json = STRICT.readTree(SummaryJson.render(Summaries.real()));
 
 		assertThat(json.get("outcomes_total").toString())
-			.isEqualTo("{\"CREATED\":10,\"WOULD_CREATE\":0,\"ALREADY_MIGRATED\":0,\"SKIPPED\":7,\"QUARANTINED\":2}");
-		assertThat(json.get("notifications").toString()).isEqualTo("{\"TOKENS_ISSUED\":8,\"NO_TOKEN_ISSUED\":0}");
+			.isEqualTo("{\"CREATED\":10,\"WOULD_CREATE\":0,\"ALREADY_MIGRATED\":0,\"UPDATED\":0,\"WOULD_UPDATE\":0,\"REVOKED\":0,\"WOULD_REVOKE\":0,\"SKIPPED\":7,\"QUARANTINED\":2}");
+		assertThat(json.get("notifications").toString()).isEqualTo("{\"TOKENS_ISSUED\":8,\"NO_TOKEN_ISSUED\":0,\"TOKENS_CHANGED\":0}");
 	}
 
 	@Test
