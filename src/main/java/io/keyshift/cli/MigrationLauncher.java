@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import io.keyshift.input.Export;
+import io.keyshift.job.ReportTasklet;
+import io.keyshift.job.RevocationLimitExceeded;
 import io.keyshift.job.RunParameters;
 import io.keyshift.job.StopSignal;
 import io.keyshift.store.Dialect;
@@ -333,6 +335,10 @@ public class MigrationLauncher {
 			case COMPLETED -> {
 				out.println("keyshift: run " + runId + " completed. Report: "
 						+ execution.getExecutionContext().getString("report.dir", "(none)"));
+				String wouldStop = execution.getExecutionContext().getString(ReportTasklet.WOULD_STOP, null);
+				if (wouldStop != null) {
+					out.println("keyshift: " + wouldStop);
+				}
 				return ExitCodes.OK;
 			}
 			case STOPPED -> {
@@ -341,6 +347,12 @@ public class MigrationLauncher {
 			}
 			default -> {
 				List<Throwable> failures = execution.getAllFailureExceptions();
+				for (Throwable t : related(failures)) {
+					if (t instanceof RevocationLimitExceeded valve) {
+						err.println(valve.getMessage());
+						return ExitCodes.USAGE;
+					}
+				}
 				String cause = failures.isEmpty() ? execution.getExitStatus().getExitDescription()
 						: cause(failures);
 				err.println("keyshift: run " + runId + " failed" + (attempts > 1 ? " after " + attempts + " attempts" : "")

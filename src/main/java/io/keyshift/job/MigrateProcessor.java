@@ -70,7 +70,8 @@ public class MigrateProcessor implements ItemProcessor<UserCase, MigratedUser> {
 						secret.hint(), permissions, secret.reveal()));
 			}
 		}
-		return new MigratedUser(verdict, tokens, notes, seal(verdict, entries));
+		return new MigratedUser(verdict, tokens, notes,
+				seal(verdict, entries, tokens.stream().map(IssuedToken::id).toList()));
 	}
 
 	/** The name the PAT carries in the product: where it came from, so its owner recognises it. */
@@ -78,7 +79,8 @@ public class MigrateProcessor implements ItemProcessor<UserCase, MigratedUser> {
 		return "Migrated from legacy API key " + user.legacyKeyId();
 	}
 
-	private PendingNotification seal(Verdict verdict, List<NotificationPayload.TokenEntry> entries) {
+	private PendingNotification seal(Verdict verdict, List<NotificationPayload.TokenEntry> entries,
+			List<UUID> minted) {
 		NotificationKind kind = verdict.notification();
 		if (kind == null) {
 			return null;
@@ -96,12 +98,24 @@ public class MigrateProcessor implements ItemProcessor<UserCase, MigratedUser> {
 			.stream()
 			.map(MigrateProcessor::usageEntry)
 			.toList();
+		List<NotificationPayload.ChangeEntry> changes = verdict.decisions()
+			.stream()
+			.filter(Decision::changesToken)
+			.map(MigrateProcessor::change)
+			.toList();
 		NotificationPayload payload = new NotificationPayload(kind.name(), user.userId(), user.email(), entries,
-				skipped, usage);
+				skipped, usage, changes);
 		UUID id = RowIds.next();
 		byte[] sealed = cipher.encrypt(payload.toJson(), associatedData(id, user.userId()));
 		return new PendingNotification(id, user.userId(), user.email(), kind,
-				Base64.getEncoder().encodeToString(sealed));
+				Base64.getEncoder().encodeToString(sealed), minted);
+	}
+
+	private static NotificationPayload.ChangeEntry change(Decision d) {
+		boolean revoked = d.revokesToken();
+		return new NotificationPayload.ChangeEntry(d.accountId(), d.account() == null ? null : d.account().name(),
+				revoked ? "REVOKED" : "UPDATED", d.existingToken().hint(), d.previousPermissions(),
+				revoked ? null : Permissions.format(d.permissions()), revoked ? d.reason().name() : null);
 	}
 
 	private static NotificationPayload.UsageEntry usageEntry(KeyUsage u) {

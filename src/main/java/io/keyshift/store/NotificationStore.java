@@ -76,15 +76,24 @@ public class NotificationStore {
 	}
 
 	/**
-	 * Marks a row delivered and erases its payload, in one statement. False when it was not pending
-	 * any more (another deliverer got there first): nothing is changed then.
+	 * Marks a row delivered and erases its payload, in one statement, and appends a DELIVERED event
+	 * for each token whose value it carried (SPEC §3.2); the caller runs both in one transaction.
+	 * False when it was not pending any more (another deliverer got there first): nothing is changed then.
 	 */
 	public boolean markDelivered(UUID id, OffsetDateTime now) {
-		return jdbc.update("""
+		boolean marked = jdbc.update("""
 				update token_notification
 				set status = 'DELIVERED', payload = null, delivered_at = ?, next_attempt_at = null, last_error = null
 				where id = ? and status = 'PENDING'
 				""", now, id) == 1;
+		if (marked) {
+			jdbc.update("""
+					insert into token_event (token_id, run_id, event, occurred_at, actor)
+					select t.token_id, n.run_id, 'DELIVERED', ?, ?
+					from token_notification_token t join token_notification n on n.id = t.notification_id
+					where t.notification_id = ?""", now, Actor.thisProcess(), id);
+		}
+		return marked;
 	}
 
 	/**

@@ -116,7 +116,16 @@ public class ReportStore {
 			.orElse(Duration.ZERO);
 		return new RunSummary(runId, dryRun, revoke, input, startedAt, finishedAt, files, users, outOfScope,
 				outcomes, plans, minted, migrated, revoked, notifications, top, rejects,
-				new RunSummary.UserProgress(decided, users, deciding), steps);
+				new RunSummary.UserProgress(decided, users, deciding), steps, tokens(runId));
+	}
+
+	/** The valve's figures the check step recorded; null when it did not run. */
+	private RunSummary.Tokens tokens(long runId) {
+		List<RunSummary.Tokens> tokens = jdbc.query("""
+				select active_tokens_in_scope, tokens_out_of_scope, revocations_planned, revocation_limit
+				from run_record where run_id = ? and revocation_limit is not null""",
+				(rs, i) -> new RunSummary.Tokens(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)), runId);
+		return tokens.isEmpty() ? null : tokens.get(0);
 	}
 
 	/**
