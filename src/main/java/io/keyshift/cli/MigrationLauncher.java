@@ -342,17 +342,17 @@ public class MigrationLauncher {
 				return ExitCodes.OK;
 			}
 			case STOPPED -> {
-				err.println("keyshift: run " + runId + " stopped; rerun the same command to resume.");
-				return ExitCodes.FAILED;
-			}
-			default -> {
-				List<Throwable> failures = execution.getAllFailureExceptions();
-				for (Throwable t : related(failures)) {
+				for (Throwable t : related(execution.getAllFailureExceptions())) {
 					if (t instanceof RevocationLimitExceeded valve) {
 						err.println(valve.getMessage());
 						return ExitCodes.USAGE;
 					}
 				}
+				err.println("keyshift: run " + runId + " stopped; rerun the same command to resume.");
+				return ExitCodes.FAILED;
+			}
+			default -> {
+				List<Throwable> failures = execution.getAllFailureExceptions();
 				String cause = failures.isEmpty() ? execution.getExitStatus().getExitDescription()
 						: cause(failures);
 				err.println("keyshift: run " + runId + " failed" + (attempts > 1 ? " after " + attempts + " attempts" : "")

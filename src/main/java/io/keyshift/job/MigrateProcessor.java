@@ -70,8 +70,7 @@ public class MigrateProcessor implements ItemProcessor<UserCase, MigratedUser> {
 						secret.hint(), permissions, secret.reveal()));
 			}
 		}
-		return new MigratedUser(verdict, tokens, notes,
-				seal(verdict, entries, tokens.stream().map(IssuedToken::id).toList()));
+		return new MigratedUser(verdict, tokens, notes, seal(verdict, entries));
 	}
 
 	/** The name the PAT carries in the product: where it came from, so its owner recognises it. */
@@ -79,8 +78,7 @@ public class MigrateProcessor implements ItemProcessor<UserCase, MigratedUser> {
 		return "Migrated from legacy API key " + user.legacyKeyId();
 	}
 
-	private PendingNotification seal(Verdict verdict, List<NotificationPayload.TokenEntry> entries,
-			List<UUID> minted) {
+	private PendingNotification seal(Verdict verdict, List<NotificationPayload.TokenEntry> entries) {
 		NotificationKind kind = verdict.notification();
 		if (kind == null) {
 			return null;
@@ -108,7 +106,7 @@ public class MigrateProcessor implements ItemProcessor<UserCase, MigratedUser> {
 		UUID id = RowIds.next();
 		byte[] sealed = cipher.encrypt(payload.toJson(), associatedData(id, user.userId()));
 		return new PendingNotification(id, user.userId(), user.email(), kind,
-				Base64.getEncoder().encodeToString(sealed), minted);
+				Base64.getEncoder().encodeToString(sealed));
 	}
 
 	private static NotificationPayload.ChangeEntry change(Decision d) {

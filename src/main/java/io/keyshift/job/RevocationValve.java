@@ -58,7 +58,8 @@ public class RevocationValve implements Tasklet {
 	}
 
 	@Override
-	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext)
+			throws RevocationLimitExceeded {
 		long[] tokens = store.activeTokensInAndOutOfScope();
 		long activeInScope = tokens[0];
 		long planned = activeInScope == 0 ? 0 : countRevocations();

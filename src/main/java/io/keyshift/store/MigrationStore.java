@@ -254,17 +254,13 @@ public class MigrationStore {
 				new int[] { Types.OTHER, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
 						Types.TIMESTAMP_WITH_TIMEZONE, Types.BIGINT },
 				UNBOUNDED);
-		TableWriter tokens = dialect().writer(jdbc, "token_notification_token",
-				new String[] { "notification_id", "token_id" }, new int[] { Types.OTHER, Types.OTHER }, UNBOUNDED);
 		for (MigratedUser user : users) {
 			PendingNotification n = user.notification();
 			if (n != null) {
 				rows.add(n.id(), n.userId(), n.email(), n.kind().name(), "PENDING", n.sealedPayload(), now, runId);
-				n.deliveredTokens().forEach(token -> tokens.add(n.id(), token));
 			}
 		}
 		rows.flush();
-		tokens.flush();
 	}
 
 	private void writeDecisions(long runId, List<MigratedUser> users) {

@@ -55,14 +55,6 @@ insert into token_event (token_id, run_id, event, reason, occurred_at, actor)
 select t.id, null, 'REVOKED', t.revoke_reason, t.revoked_at, 'keyshift schema upgrade V7'
 from personal_access_token t where t.status = 'REVOKED';
 
--- The tokens a notification tells its user about (ids only, never a value): deliver writes their
--- DELIVERED events in the transaction that marks the notification delivered.
-create table token_notification_token (
-    notification_id  uuid not null references token_notification (id),
-    token_id         uuid not null references personal_access_token (id),
-    primary key (notification_id, token_id)
-);
-
 alter table token_notification drop constraint token_notification_kind;
 alter table token_notification add constraint token_notification_kind
     check (kind in ('TOKENS_ISSUED', 'NO_TOKEN_ISSUED', 'TOKENS_CHANGED'));
