@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 14's second-run benchmark: the job on PostgreSQL, a first run on the generated export, then a
-# second run on the same export with 5% drift (every 20th row of account_memberships.csv dropped:
-# grants shrunk, pairs and whole users gone), which reconciles every ACTIVE token of the users in scope.
+# second run on the same export with 5% drift (every 20th row of account_memberships.csv dropped: grants
+# shrunk; every 20th account locked: its tokens revoked), which reconciles every ACTIVE token in scope.
 #
 #   bench/second-run.sh [USERS] [SEED]          (defaults: 1000000 users, seed 42)
 #
@@ -35,6 +35,8 @@ if [[ ! -f $DRIFTED/.complete ]]; then
   rm -rf "$DRIFTED" && mkdir -p "$DRIFTED"
   cp "$EXPORT"/*.csv "$DRIFTED"/
   awk 'NR == 1 || (NR - 1) % 20 != 0' "$EXPORT/account_memberships.csv" > "$DRIFTED/account_memberships.csv"
+  awk 'NR > 1 && (NR - 1) % 20 == 0 { sub(/,active\r?$/, ",locked\r") } { print }' "$EXPORT/accounts.csv" \
+    > "$DRIFTED/accounts.csv"
   touch "$DRIFTED/.complete"
 fi
 

@@ -45,7 +45,9 @@ public final class SummaryHtml {
 
 	private static final Map<String, String> COLOURS = Map.of(Outcome.CREATED.name(), "#2f9e44",
 			Outcome.WOULD_CREATE.name(), "#69db7c", Outcome.ALREADY_MIGRATED.name(), "#1c7ed6",
-			Outcome.SKIPPED.name(), "#868e96", Outcome.QUARANTINED.name(), "#e8590c");
+			Outcome.SKIPPED.name(), "#868e96", Outcome.QUARANTINED.name(), "#e8590c", Outcome.UPDATED.name(), "#7048e8",
+			Outcome.WOULD_UPDATE.name(), "#b197fc", Outcome.REVOKED.name(), "#c92a2a", Outcome.WOULD_REVOKE.name(),
+			"#ff8787");
 
 	private static final String OTHER_COLOUR = "#495057";
 
