@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import io.keyshift.input.Export;
+import io.keyshift.input.InputProblem;
 import io.keyshift.job.RunParameters;
 import io.keyshift.job.StopSignal;
 import io.keyshift.store.Dialect;
@@ -239,6 +240,8 @@ public class MigrationLauncher {
 			.addString(RunParameters.DELIVERY_KEY_FILE,
 					command.deliveryKeyFile() == null ? "" : command.deliveryKeyFile().toAbsolutePath().toString(),
 					false)
+			.addString(RunParameters.ACCEPT_UNATTRIBUTED_ROWS, Boolean.toString(command.acceptUnattributedRows()),
+					false)
 			.toJobParameters();
 		Duration pause = firstPause;
 		for (int attempt = 1;; attempt++) {
@@ -341,6 +344,13 @@ public class MigrationLauncher {
 			}
 			default -> {
 				List<Throwable> failures = execution.getAllFailureExceptions();
+				InputProblem unusable = unusableInput(failures);
+				if (unusable != null) {
+					// the same command would fail the same way: no "rerun to resume" here
+					err.println("keyshift: run " + runId + " stopped: " + unusable.getMessage()
+							+ ". Nothing was written.");
+					return ExitCodes.USAGE;
+				}
 				String cause = failures.isEmpty() ? execution.getExitStatus().getExitDescription()
 						: cause(failures);
 				err.println("keyshift: run " + runId + " failed" + (attempts > 1 ? " after " + attempts + " attempts" : "")
@@ -348,6 +358,16 @@ public class MigrationLauncher {
 				return ExitCodes.FAILED;
 			}
 		}
+	}
+
+	/** The export problem the load step stopped on (a row that belongs to nobody, a row the database refuses), or null. */
+	private static InputProblem unusableInput(List<Throwable> failures) {
+		for (Throwable t : related(failures)) {
+			if (t instanceof InputProblem problem) {
+				return problem;
+			}
+		}
+		return null;
 	}
 
 	/** Failures worth another attempt: the database went away or asked us to try again. */

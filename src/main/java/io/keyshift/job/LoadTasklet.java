@@ -5,7 +5,9 @@ import java.time.Duration;
 
 import io.keyshift.input.Export;
 import io.keyshift.input.ExportReader;
+import io.keyshift.input.InputProblem;
 import io.keyshift.store.StagingStore;
+import io.keyshift.store.UnattributedRows;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +33,16 @@ public class LoadTasklet implements Tasklet {
 
 	private final Duration interval;
 
-	public LoadTasklet(Path input, StagingStore staging, StopSignal stop, Duration interval) {
+	/** A real run that was not told to accept rows that belong to nobody stops on them. */
+	private final boolean stopOnUnattributed;
+
+	public LoadTasklet(Path input, StagingStore staging, StopSignal stop, Duration interval,
+			boolean stopOnUnattributed) {
 		this.input = input;
 		this.staging = staging;
 		this.stop = stop;
 		this.interval = interval;
+		this.stopOnUnattributed = stopOnUnattributed;
 	}
 
 	@Override
@@ -54,11 +61,22 @@ public class LoadTasklet implements Tasklet {
 			progress.begin(export.size(), 0);
 			new ExportReader(staging, progress::advanceTo).read(export);
 			progress.finish();
+			UnattributedRows unattributed = staging.unattributed();
+			if (stopOnUnattributed && unattributed.any()) {
+				throw new InputProblem(unattributed.describe() + "; a real run stops on such rows. Fix them, or"
+						+ " run the same command with --accept-unattributed-rows to go on without them"
+						+ " (a --dry-run lists them in rejects.csv)");
+			}
 			log.info("load: checking the export as a whole (repeated ids, users in scope)");
 			staging.finish();
 		}
 		catch (StagingStore.Interrupted ex) {
 			throw (Exception) ex.getCause();
+		}
+		catch (InputProblem ex) {
+			// the export cannot be used as it is: leave no staging rows behind, only the message
+			staging.clear();
+			throw ex;
 		}
 		return RepeatStatus.FINISHED;
 	}

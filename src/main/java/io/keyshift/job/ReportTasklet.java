@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import io.keyshift.report.ReportWriter;
 import io.keyshift.report.RunSummary;
 import io.keyshift.store.ReportStore;
+import io.keyshift.store.UnattributedRows;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,12 @@ public class ReportTasklet implements Tasklet {
 		chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext()
 			.putString("report.dir", writer.directory().toString());
 		headline(summary).forEach(log::info);
+		UnattributedRows unattributed = store.unattributed(runId);
+		if (unattributed.any()) {
+			log.warn("input: {}; {}", unattributed.describe(), dryRun
+					? "a real run would stop here: fix them, or run it with --accept-unattributed-rows"
+					: "accepted (--accept-unattributed-rows)");
+		}
 		log.info("report: {}", writer.directory());
 		return RepeatStatus.FINISHED;
 	}
