@@ -56,7 +56,7 @@ public final class ExportReader {
 					Reject reject = new Reject(file.fileName(), ex.line(), ex.problem().category(),
 							ex.problem().detail(), MaskedRecord.MASK);
 					if (file == InputFile.MEMBERSHIPS) {
-						sink.unattributed(reject); // the rest of the file, whoever's rows they were
+						sink.unattributed(unattributed(reject)); // the rest of the file, whoever's rows they were
 					}
 					else {
 						sink.reject(reject);
@@ -101,7 +101,7 @@ public final class ExportReader {
 			case MEMBERSHIPS -> {
 				Long user = Header.idAt(header, row, "user_id");
 				if (user == null) {
-					sink.unattributed(reject);
+					sink.unattributed(unattributed(reject));
 					return;
 				}
 				sink.reject(reject);
@@ -117,6 +117,12 @@ public final class ExportReader {
 			}
 			case USAGE -> sink.reject(reject);
 		}
+	}
+
+	private static Reject unattributed(Reject reject) {
+		return new Reject(reject.file(), reject.line(), reject.category(), reject.reason()
+				+ "; no user_id can be read, so the row counts against nobody: a real run stops on it unless"
+				+ " --accept-unattributed-rows", reject.record());
 	}
 
 	private void accept(InputFile file, Header header, CsvRow row) throws RowProblem {
