@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import io.keyshift.input.Export;
-import io.keyshift.input.InputProblem;
+import io.keyshift.job.LoadTasklet;
 import io.keyshift.job.RunParameters;
 import io.keyshift.job.StopSignal;
 import io.keyshift.store.Dialect;
@@ -339,18 +339,17 @@ public class MigrationLauncher {
 				return ExitCodes.OK;
 			}
 			case STOPPED -> {
+				String unusable = unusableInput(execution);
+				if (unusable != null) {
+					// the same command would stop the same way: no "rerun to resume" here
+					err.println("keyshift: run " + runId + " stopped: " + unusable + ". Nothing was written.");
+					return ExitCodes.USAGE;
+				}
 				err.println("keyshift: run " + runId + " stopped; rerun the same command to resume.");
 				return ExitCodes.FAILED;
 			}
 			default -> {
 				List<Throwable> failures = execution.getAllFailureExceptions();
-				InputProblem unusable = unusableInput(failures);
-				if (unusable != null) {
-					// the same command would fail the same way: no "rerun to resume" here
-					err.println("keyshift: run " + runId + " stopped: " + unusable.getMessage()
-							+ ". Nothing was written.");
-					return ExitCodes.USAGE;
-				}
 				String cause = failures.isEmpty() ? execution.getExitStatus().getExitDescription()
 						: cause(failures);
 				err.println("keyshift: run " + runId + " failed" + (attempts > 1 ? " after " + attempts + " attempts" : "")
@@ -360,11 +359,12 @@ public class MigrationLauncher {
 		}
 	}
 
-	/** The export problem the load step stopped on (a row that belongs to nobody, a row the database refuses), or null. */
-	private static InputProblem unusableInput(List<Throwable> failures) {
-		for (Throwable t : related(failures)) {
-			if (t instanceof InputProblem problem) {
-				return problem;
+	/** What the load step stopped the run on (a row that belongs to nobody, a row the database refuses), or null. */
+	private static String unusableInput(JobExecution execution) {
+		for (StepExecution step : execution.getStepExecutions()) {
+			if (step.getExitStatus().getExitCode().equals(LoadTasklet.UNUSABLE_INPUT)) {
+				// Spring Batch puts the name of the exception that stopped the job in front of it
+				return step.getExitStatus().getExitDescription().replaceFirst("^([\\w$]+\\.)+\\w+Exception; ", "");
 			}
 		}
 		return null;

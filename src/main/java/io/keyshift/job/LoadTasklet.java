@@ -11,7 +11,9 @@ import io.keyshift.store.UnattributedRows;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
@@ -24,6 +26,12 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 public class LoadTasklet implements Tasklet {
 
 	private static final Logger log = LoggerFactory.getLogger(LoadTasklet.class);
+
+	/**
+	 * The exit code of a load that stopped the run on an export it cannot use (rows that belong to
+	 * nobody, a row the database refuses); the exit description is the message for the operator.
+	 */
+	public static final String UNUSABLE_INPUT = "UNUSABLE_INPUT";
 
 	private final Path input;
 
@@ -74,9 +82,12 @@ public class LoadTasklet implements Tasklet {
 			throw (Exception) ex.getCause();
 		}
 		catch (InputProblem ex) {
-			// the export cannot be used as it is: leave no staging rows behind, only the message
+			// the export cannot be used as it is: no staging rows left behind, the run stopped (not failed:
+			// nothing to resume, and no stack trace), the message in the step's exit status
 			staging.clear();
-			throw ex;
+			StepExecution step = chunkContext.getStepContext().getStepExecution();
+			step.setExitStatus(new ExitStatus(UNUSABLE_INPUT, ex.getMessage()));
+			step.setTerminateOnly();
 		}
 		return RepeatStatus.FINISHED;
 	}

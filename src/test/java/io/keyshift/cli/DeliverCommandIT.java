@@ -95,7 +95,7 @@ class DeliverCommandIT {
 		new SecureRandom().nextBytes(bytes);
 		key = Files.writeString(tmp.resolve("delivery.key"), Base64.getEncoder().encodeToString(bytes) + "\n");
 		assertThat(run(List.of("migrate", "--input", SAMPLE.toString(), "--report-dir", tmp.resolve("report").toString(),
-				"--delivery-key-file", key.toString())))
+				"--delivery-key-file", key.toString(), "--accept-unattributed-rows")))
 			.as(err.toString())
 			.isZero();
 		long queued = count("select count(*) from token_notification where status = 'PENDING'");
