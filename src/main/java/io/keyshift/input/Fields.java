@@ -69,7 +69,10 @@ final class Fields {
 	}
 
 	String required(String column) throws RowProblem {
-		String value = text(column);
+		return nonEmpty(column, text(column));
+	}
+
+	private static String nonEmpty(String column, String value) throws RowProblem {
 		if (value.isEmpty()) {
 			throw new RowProblem("empty " + column, column + " is empty");
 		}
@@ -78,11 +81,7 @@ final class Fields {
 
 	/** Free text of 1 to {@code max} characters. */
 	String required(String column, int max) throws RowProblem {
-		String value = required(column);
-		if (value.length() > max) {
-			throw tooLong(column, value, max, true);
-		}
-		return value;
+		return nonEmpty(column, text(column, max));
 	}
 
 	/**
