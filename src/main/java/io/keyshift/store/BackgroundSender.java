@@ -60,12 +60,23 @@ final class BackgroundSender implements AutoCloseable {
 				}
 			}
 			catch (RuntimeException ex) {
-				failure = explain.apply(ex);
+				failure = explained(ex, explain);
 			}
 			finally {
 				slots.release();
 			}
 		});
+	}
+
+	/** The failure to throw: the explanation, or the failure itself when explaining fails too. */
+	private static RuntimeException explained(RuntimeException failure, UnaryOperator<RuntimeException> explain) {
+		try {
+			return explain.apply(failure);
+		}
+		catch (RuntimeException ex) {
+			failure.addSuppressed(ex);
+			return failure;
+		}
 	}
 
 	/** Waits until every batch given so far is committed; throws the first failure. */

@@ -84,6 +84,11 @@ final class StagedTable {
 				return new InputProblem(origin(row) + ": the database refused this row (" + cause(refused)
 						+ "); fix the row in the export and run the command again", failure);
 			}
+			catch (RuntimeException other) {
+				// the database went away meanwhile: not a refused value, so the failure as it was (a restart resumes)
+				failure.addSuppressed(other);
+				return failure;
+			}
 		}
 		return failure;
 	}
