@@ -62,6 +62,11 @@ final class Chromium {
 				+ "apt-get install -y --no-install-recommends chromium; ./test does) or set KEYSHIFT_CHROMIUM.");
 	}
 
+	/** The browser binary this runs. */
+	Path binary() {
+		return binary;
+	}
+
 	/** The DOM the browser built from the page, serialised ({@code --dump-dom}). */
 	String dumpDom(Path page) {
 		byte[] dom = run("dump-dom", "--dump-dom", page.toUri().toString());
