@@ -101,7 +101,7 @@ class DeliverCommandIT {
 		new SecureRandom().nextBytes(bytes);
 		key = Files.writeString(tmp.resolve("delivery.key"), Base64.getEncoder().encodeToString(bytes) + "\n");
 		assertThat(run(List.of("migrate", "--input", SAMPLE.toString(), "--report-dir", tmp.resolve("report").toString(),
-				"--delivery-key-file", key.toString())))
+				"--delivery-key-file", key.toString(), "--accept-unattributed-rows")))
 			.as(err.toString())
 			.isZero();
 		long queued = count("select count(*) from token_notification where status = 'PENDING'");
@@ -317,5 +317,37 @@ class DeliverCommandIT {
 		assertThat(count("select count(*) from token_notification where status = 'DELIVERED' and payload is null"))
 			.isEqualTo(queued);
 		assertNoTokenIn(logs, tokens);
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.Kind.class)
+	void anEmailShowsAHostileAccountNameAsTheTextItHoldsWithInvisibleCharactersSpelledOut(TestDatabase.Kind kind)
+			throws Exception {
+		db = TestDatabase.create(kind, tmp);
+		byte[] bytes = new byte[32];
+		new SecureRandom().nextBytes(bytes);
+		key = Files.writeString(tmp.resolve("delivery.key"), Base64.getEncoder().encodeToString(bytes) + "\n");
+		// a name the reader lets through: markup, a zero-width space and a right-to-left mark
+		Path input = Files.createDirectories(tmp.resolve("hostile"));
+		Files.writeString(input.resolve("accounts.csv"),
+				"account_id,account_name,plan,state\n1,<b>Zero\u200Bwidth</b> \u200Fmark,team,active\n");
+		Files.writeString(input.resolve("legacy_api_keys.csv"), "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "10,7,paul@example.com,ak_paul_0123456789abcdef,2026-11-09T12:00:00Z,\n");
+		Files.writeString(input.resolve("account_memberships.csv"),
+				"user_id,account_id,license_type,permission_set,project_id\n7,1,developer,admin,\n");
+		assertThat(run(List.of("migrate", "--input", input.toString(), "--report-dir", tmp.resolve("report").toString(),
+				"--delivery-key-file", key.toString())))
+			.as(err.toString())
+			.isZero();
+
+		assertThat(deliver(liveSmtp())).as(err()).isZero();
+
+		MimeMessage[] received = greenMail.getReceivedMessages();
+		assertThat(received).hasSize(1);
+		String text = part(received[0], 0);
+		String html = part(received[0], 1);
+		assertThat(text).contains("<b>Zero\\u200Bwidth</b> \\u200Fmark (account 1)");
+		assertThat(html).contains("&lt;b&gt;Zero\\u200Bwidth&lt;/b&gt; \\u200Fmark").doesNotContain("<b>Zero");
+		assertThat(text + html).doesNotContain("\u200B").doesNotContain("\u200F");
 	}
 }
