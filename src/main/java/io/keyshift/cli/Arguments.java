@@ -13,7 +13,8 @@ public final class Arguments {
 	public static final String USAGE = """
 			Usage: keyshift migrate --input DIR [--dry-run] [--report-dir DIR]
 			                        [--revoke-legacy-keys] [--delivery-key-file FILE]
-			                        [--threads N] [--max-revocations N]
+			                        [--threads N] [--accept-unattributed-rows]
+			                        [--max-revocations N]
 			       keyshift deliver [--dry-run] [--delivery-key-file FILE]
 			       keyshift generate --users N [--seed S] --out DIR
 			       keyshift --help
@@ -37,6 +38,9 @@ public final class Arguments {
 			                           a regular file, read again whenever the run resumes.
 			  --threads N              users decided in N parallel partitions (default: the
 			                           number of cores); a resumed run may use another N
+			  --accept-unattributed-rows  go on despite membership rows whose user_id cannot
+			                           be read (a real run stops on them: they could hide a
+			                           grant of anyone); they stay in rejects.csv
 			  --max-revocations N      a real run that would revoke more than N personal
 			                           access tokens (users who lost access since an earlier
 			                           run) stops before writing anything, exit 2 (default:
@@ -126,12 +130,14 @@ public final class Arguments {
 		Path deliveryKey = null;
 		boolean dryRun = false;
 		boolean revoke = false;
+		boolean acceptUnattributed = false;
 		for (int i = 1; i < own.size(); i++) {
 			String arg = own.get(i);
 			String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
 			switch (name) {
 				case "--dry-run" -> dryRun = flag(arg);
 				case "--revoke-legacy-keys" -> revoke = flag(arg);
+				case "--accept-unattributed-rows" -> acceptUnattributed = flag(arg);
 				case "--threads" -> {
 					String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1)
 							: i + 1 < own.size() ? own.get(++i) : "";
@@ -169,7 +175,8 @@ public final class Arguments {
 			throw new UsageException("migrate needs --input DIR");
 		}
 		deliveryKey = orFromEnvironment(deliveryKey, deliveryKeyFromEnvironment);
-		return new Migrate(new MigrateCommand(input, dryRun, reportDir, revoke, deliveryKey), passThrough);
+		return new Migrate(new MigrateCommand(input, dryRun, reportDir, revoke, deliveryKey, acceptUnattributed),
+				passThrough);
 	}
 
 	private static Deliver deliver(List<String> own, List<String> passThrough, String deliveryKeyFromEnvironment) {

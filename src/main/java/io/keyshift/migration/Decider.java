@@ -80,6 +80,9 @@ public final class Decider {
 		if (user.keyOwnerChanged()) {
 			return Reason.KEY_OWNER_CHANGED;
 		}
+		if (user.grantRejectedWithoutAccount()) {
+			return Reason.INVALID_GRANT;
+		}
 		if (user.memberships().isEmpty()) {
 			return Reason.NO_MEMBERSHIPS;
 		}
