@@ -21,6 +21,10 @@ final class Signals {
 		for (String name : new String[] { "TERM", "INT" }) {
 			try {
 				Signal.handle(new Signal(name), signal -> {
+					if (stop.ended()) {
+						err.println("keyshift: SIG" + name + " received after the run ended; exiting.");
+						return;
+					}
 					if (received.incrementAndGet() > 1) {
 						err.println("keyshift: second signal: stopping now; rerun the same command to resume.");
 						Runtime.getRuntime().halt(ExitCodes.FAILED);
