@@ -276,7 +276,8 @@ public final class Cli {
 		}
 		if (command.deliveryKeyFile() == null) {
 			throw new UsageException("a real run needs --delivery-key-file FILE (new tokens are kept encrypted under"
-					+ " it until delivered; make one with: openssl rand -base64 32 > delivery.key), or use --dry-run");
+					+ " it until delivered; make one with: openssl rand -base64 32 > delivery.key; chmod 600 delivery.key), or use"
+					+ " --dry-run");
 		}
 		Path file = command.deliveryKeyFile();
 		if (Files.exists(file) && !Files.isDirectory(file) && !Files.isRegularFile(file)) {

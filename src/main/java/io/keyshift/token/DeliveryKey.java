@@ -34,7 +34,7 @@ public final class DeliveryKey {
 	 */
 	private static final int MAX_FILE_BYTES = 1024;
 
-	private static final String HOW_TO_MAKE = "make one with: umask 077; openssl rand -base64 32 > ";
+	private static final String HOW_TO_MAKE = "make one with: openssl rand -base64 32 > FILE; chmod 600 FILE";
 
 	private static final String FIND_IT = "find the key migrate was given: only it opens the tokens migrate sealed, a"
 			+ " new key never will";
@@ -63,7 +63,7 @@ public final class DeliveryKey {
 	 * base64, wrong length), never quoting the file's content
 	 */
 	public static DeliveryKey load(Path file) {
-		return load(file, HOW_TO_MAKE + file.getFileName());
+		return load(file, HOW_TO_MAKE.replace("FILE", file.getFileName().toString()));
 	}
 
 	/**

@@ -170,7 +170,7 @@ class SummaryJsonTests {
 		JsonNode json = STRICT.readTree(text);
 
 		assertThat(text).contains("\"duration_seconds\": 0.0,");
-		assertThat(text).contains("\"rows_per_second\": 0.0,");
+		assertThat(text).contains("\"rows_per_second\": 0.0\n");
 		assertThat(json.get("outcomes")).isEmpty();
 		assertThat(text).contains("\"outcomes\": [],").contains("\"files\": [],");
 	}
