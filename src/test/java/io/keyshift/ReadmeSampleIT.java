@@ -32,7 +32,7 @@ class ReadmeSampleIT {
 
 		ChildRun child = ChildRun.start(tmp, List.of("migrate", "--input", "sample-data", "--dry-run"));
 
-		assertThat(child.exitCode(Duration.ofMinutes(2))).as(child.output()).isZero();
+		assertThat(child.exitCode(Duration.ofMinutes(6))).as(child.output()).isZero();
 		assertThat(normalised(child.output())).isEqualTo(normalised(readmeSampleOutput()));
 	}
 

@@ -117,7 +117,7 @@ class OperatorIT {
 		List<String> args = new ArrayList<>(List.of("migrate", "--input", input, "--delivery-key-file", key.toString()));
 		args.addAll(db.springArgs());
 		ChildRun child = ChildRun.start(work, args);
-		assertThat(child.exitCode(Duration.ofMinutes(2))).as(child.output()).isZero();
+		assertThat(child.exitCode(Duration.ofMinutes(6))).as(child.output()).isZero();
 		Matcher m = REPORT.matcher(child.output());
 		assertThat(m.find()).as(child.output()).isTrue();
 		return m.group(1);
