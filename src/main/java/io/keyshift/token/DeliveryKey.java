@@ -63,7 +63,7 @@ public final class DeliveryKey {
 	 * base64, wrong length), never quoting the file's content
 	 */
 	public static DeliveryKey load(Path file) {
-		return load(file, HOW_TO_MAKE.replace("FILE", file.getFileName().toString()));
+		return load(file, Files::newInputStream);
 	}
 
 	/**
@@ -71,10 +71,22 @@ public final class DeliveryKey {
 	 * since a new one can never open them ({@code deliver}).
 	 */
 	public static DeliveryKey loadExisting(Path file) {
-		return load(file, FIND_IT);
+		return load(file, FIND_IT, Files::newInputStream);
 	}
 
-	private static DeliveryKey load(Path file, String advice) {
+	/** How a key file is opened; tests pass one that fails as an unreadable file does, even for root. */
+	@FunctionalInterface
+	interface Opener {
+
+		InputStream open(Path file) throws IOException;
+
+	}
+
+	static DeliveryKey load(Path file, Opener opener) {
+		return load(file, HOW_TO_MAKE.replace("FILE", file.getFileName().toString()), opener);
+	}
+
+	private static DeliveryKey load(Path file, String advice, Opener opener) {
 		if (Files.isDirectory(file)) {
 			throw invalid(file, "is a directory, not a key file");
 		}
@@ -82,7 +94,7 @@ public final class DeliveryKey {
 			throw invalid(file, "does not exist (" + advice + ")");
 		}
 		byte[] raw;
-		try (InputStream in = Files.newInputStream(file)) {
+		try (InputStream in = opener.open(file)) {
 			raw = in.readNBytes(MAX_FILE_BYTES + 1);
 		}
 		catch (AccessDeniedException ex) {
