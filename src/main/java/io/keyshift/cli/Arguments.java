@@ -15,9 +15,9 @@ public final class Arguments {
 			                        [--revoke-legacy-keys] [--delivery-key-file FILE]
 			                        [--threads N] [--accept-unattributed-rows]
 			                        [--max-revocations N]
-			       keyshift deliver [--dry-run] [--delivery-key-file FILE]
-			       keyshift generate --users N [--seed S] --out DIR
-			       keyshift --help
+			       keyshift deliver [--dry-run] [--now] [--delivery-key-file FILE]
+			       keyshift generate --users N [--seed S] --out DIR [--force]
+			       keyshift --help | --version
 
 			Migrates legacy user API keys to account-scoped personal access tokens (PATs),
 			then e-mails each user their new tokens.
@@ -29,8 +29,9 @@ public final class Arguments {
 			  --dry-run                decide and report only: no token minted, nothing written
 			                           to the product's tables, no delivery key needed
 			  --report-dir DIR         where report.csv, rejects.csv, summary.json and
-			                           summary.html go (default: reports/run-<input digest>,
-			                           or reports/dry-run-<time> for a dry run)
+			                           summary.html go (default: reports/run-<N>-<time>, or
+			                           reports/dry-run-<N>-<time>; N is the run's number).
+			                           Never one that holds another run's report
 			  --revoke-legacy-keys     revoke each migrated legacy key in the same run
 			  --delivery-key-file FILE 32 random bytes, base64 (openssl rand -base64 32 > FILE):
 			                           new tokens are kept encrypted under it until delivered.
@@ -54,10 +55,13 @@ public final class Arguments {
 			                           a later deliver, after a growing wait (1 min, 2, 4 ... 1 h).
 			  --dry-run                shows the messages (tokens withheld) and who would get
 			                           them: no key needed, nothing decrypted, sent or changed
+			  --now                    retry the notifications waiting for their retry now (after
+			                           fixing the mail server), not when each is due
 			  --delivery-key-file FILE the key migrate was given (or KEYSHIFT_DELIVERY_KEY_FILE)
 
 			generate:                  writes a synthetic export of N users (deterministic for
-			                           a seed) for rehearsals and benchmarks
+			                           a seed) for rehearsals and benchmarks; --force writes
+			                           over an export already in DIR
 
 			Database: Spring Boot's settings (SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME,
 			SPRING_DATASOURCE_PASSWORD, or --spring.datasource.url=...). With none, an embedded
@@ -75,21 +79,33 @@ public final class Arguments {
 			""";
 
 	/** What the command line asks for. */
-	public sealed interface Parsed permits Help, Migrate, Deliver, Generate {
+	public sealed interface Parsed permits Help, Version, Migrate, Deliver, Generate {
 	}
 
 	/**
 	 * {@code deliver [--dry-run] [--delivery-key-file F]}: sends the pending notifications.
 	 * {@code deliveryKeyFile} is null when neither the option nor the environment gives one.
 	 */
-	public record Deliver(boolean dryRun, Path deliveryKeyFile, List<String> springArgs) implements Parsed {
+	public record Deliver(boolean dryRun, boolean now, Path deliveryKeyFile, List<String> springArgs)
+			implements Parsed {
+
+		/** Without {@code --now}. */
+		public Deliver(boolean dryRun, Path deliveryKeyFile, List<String> springArgs) {
+			this(dryRun, false, deliveryKeyFile, springArgs);
+		}
 	}
 
-	/** {@code generate --users N [--seed S] --out DIR}: a synthetic export for rehearsals and benchmarks. */
-	public record Generate(long users, long seed, Path out) implements Parsed {
+	/**
+	 * {@code generate --users N [--seed S] --out DIR [--force]}: a synthetic export for rehearsals and
+	 * benchmarks; {@code force} writes over an export already in {@code out}.
+	 */
+	public record Generate(long users, long seed, Path out, boolean force) implements Parsed {
 	}
 
 	public record Help() implements Parsed {
+	}
+
+	public record Version() implements Parsed {
 	}
 
 	public record Migrate(MigrateCommand command, List<String> springArgs) implements Parsed {
@@ -111,6 +127,9 @@ public final class Arguments {
 		}
 		if (own.contains("--help") || own.contains("-h") || own.contains("help")) {
 			return new Help();
+		}
+		if (own.contains("--version") || !own.isEmpty() && own.get(0).equals("version")) {
+			return new Version();
 		}
 		if (own.isEmpty()) {
 			throw new UsageException("no command given");
@@ -181,12 +200,14 @@ public final class Arguments {
 
 	private static Deliver deliver(List<String> own, List<String> passThrough, String deliveryKeyFromEnvironment) {
 		boolean dryRun = false;
+		boolean now = false;
 		Path deliveryKey = null;
 		for (int i = 1; i < own.size(); i++) {
 			String arg = own.get(i);
 			String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
 			switch (name) {
 				case "--dry-run" -> dryRun = flag(arg);
+				case "--now" -> now = flag(arg);
 				case "--delivery-key-file" -> {
 					deliveryKey = Path.of(value(arg, name, own, i));
 					if (!arg.contains("=")) {
@@ -196,17 +217,25 @@ public final class Arguments {
 				default -> throw new UsageException("unknown option '" + arg + "' for deliver");
 			}
 		}
+		if (dryRun && now) {
+			throw new UsageException("--now sends at once and --dry-run sends nothing: give one of them");
+		}
 		deliveryKey = orFromEnvironment(deliveryKey, deliveryKeyFromEnvironment);
-		return new Deliver(dryRun, deliveryKey, passThrough);
+		return new Deliver(dryRun, now, deliveryKey, passThrough);
 	}
 
 	private static Generate generate(List<String> own) {
 		Long users = null;
 		long seed = 1;
 		Path out = null;
+		boolean force = false;
 		for (int i = 1; i < own.size(); i++) {
 			String arg = own.get(i);
 			String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+			if (name.equals("--force")) {
+				force = flag(arg);
+				continue;
+			}
 			String value;
 			if (arg.contains("=")) {
 				value = arg.substring(arg.indexOf('=') + 1);
@@ -227,7 +256,7 @@ public final class Arguments {
 		if (users == null || users < 1 || out == null) {
 			throw new UsageException("generate needs --users N (at least 1) and --out DIR");
 		}
-		return new Generate(users, seed, out);
+		return new Generate(users, seed, out, force);
 	}
 
 	private static long number(String name, String value) {

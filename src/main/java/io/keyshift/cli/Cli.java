@@ -3,10 +3,9 @@ package io.keyshift.cli;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.keyshift.KeyshiftApplication;
 import io.keyshift.generate.ExportGenerator;
@@ -49,6 +48,10 @@ public final class Cli {
 				out.print(Arguments.USAGE);
 				return ExitCodes.OK;
 			}
+			if (parsed instanceof Arguments.Version) {
+				out.println("keyshift " + version());
+				return ExitCodes.OK;
+			}
 			if (parsed instanceof Arguments.Generate generate) {
 				return generate(generate, out);
 			}
@@ -56,9 +59,9 @@ public final class Cli {
 				return deliver(deliver, out, err);
 			}
 			migrate = (Arguments.Migrate) parsed;
-			command = withDefaults(migrate.command());
+			command = migrate.command();
 			export = Export.open(command.input());
-			checkDeliveryKey(command);
+			checkDeliveryKey(command, err);
 			checkReportDir(command.reportDir());
 		}
 		catch (UsageException ex) {
@@ -83,8 +86,11 @@ public final class Cli {
 			return ex.exitCode;
 		}
 		try (context) {
-			Signals.install(context.getBean(StopSignal.class), err);
-			return context.getBean(MigrationLauncher.class).launch(command, export, out, err);
+			StopSignal stop = context.getBean(StopSignal.class);
+			Signals.install(stop, err);
+			int exitCode = context.getBean(MigrationLauncher.class).launch(command, export, out, err);
+			stop.end();
+			return exitCode;
 		}
 	}
 
@@ -101,7 +107,8 @@ public final class Cli {
 				return ExitCodes.USAGE;
 			}
 			try {
-				key = DeliveryKey.load(command.deliveryKeyFile());
+				key = DeliveryKey.loadExisting(command.deliveryKeyFile());
+				warnIfReadableByOthers(command.deliveryKeyFile(), err);
 			}
 			catch (InvalidDeliveryKeyException ex) {
 				err.println("keyshift: " + ex.getMessage() + ". Nothing was sent.");
@@ -119,7 +126,10 @@ public final class Cli {
 		try (context) {
 			StopSignal stop = context.getBean(StopSignal.class);
 			Signals.install(stop, err);
-			return context.getBean(DeliveryCommand.class).run(command.dryRun(), key, stop::requested, out, err);
+			int exitCode = context.getBean(DeliveryCommand.class).run(command.dryRun(), command.now(), key, stop::requested,
+					out, err);
+			stop.end();
+			return exitCode;
 		}
 	}
 
@@ -147,22 +157,38 @@ public final class Cli {
 		// trace) with --logging.level.org.springframework.boot.SpringApplication=error.
 		app.setDefaultProperties(Map.of("logging.level.org.springframework.boot.SpringApplication", "off",
 				"logging.level.org.springframework.context", "error"));
-		if (existingDatabase) {
-			app.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> {
-				String url = event.getEnvironment().getProperty("spring.datasource.url");
+		AtomicReference<DatabaseTarget> target = new AtomicReference<>(new DatabaseTarget(datasourceUrl(springArgs), null, null));
+		String nothing = existingDatabase ? "Nothing was sent." : "Nothing was written.";
+		app.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> {
+			var env = event.getEnvironment();
+			String url = env.getProperty("spring.datasource.url");
+			DatabaseTarget database = new DatabaseTarget(url, env.getProperty("spring.datasource.username"),
+					env.getProperty("spring.datasource.password"));
+			target.set(database);
+			String malformed = database.malformed();
+			if (malformed != null) {
+				throw new Refused("keyshift: " + malformed + ". " + nothing);
+			}
+			if (existingDatabase) {
 				Path file = embeddedDatabaseFile(url);
 				if (file != null && !Files.exists(file)) {
-					throw new MissingDatabase(file);
+					throw new Refused("keyshift: no keyshift database at " + file + ": run deliver in the directory"
+							+ " migrate ran in (its embedded database is ./data there), or point SPRING_DATASOURCE_URL"
+							+ " at migrate's database. Nothing was sent.");
 				}
-			});
-		}
+				if (!hasKeyshiftTables(database)) {
+					throw new Refused("keyshift: the database " + database.shown() + " has no keyshift tables: it is"
+							+ " not the database migrate used. Point SPRING_DATASOURCE_URL at migrate's database (for"
+							+ " the embedded one, run deliver in the directory migrate ran in). Nothing was created"
+							+ " or sent.");
+				}
+			}
+		});
 		try {
 			return app.run(springArgs.toArray(String[]::new));
 		}
-		catch (MissingDatabase ex) {
-			throw new NotStarted("keyshift: no keyshift database at " + ex.file + ": run deliver in the directory"
-					+ " migrate ran in (its embedded database is ./data there), or point SPRING_DATASOURCE_URL at"
-					+ " migrate's database. Nothing was sent.", ExitCodes.USAGE);
+		catch (Refused ex) {
+			throw new NotStarted(ex.line, ExitCodes.USAGE);
 		}
 		catch (RuntimeException ex) {
 			if (embeddedDatabaseInUse(ex)) {
@@ -172,18 +198,33 @@ public final class Cli {
 						+ "). Nothing was changed; wait for it to finish, or stop it (SIGTERM) and rerun its command.",
 						ExitCodes.USAGE);
 			}
-			throw new NotStarted("keyshift: cannot start: " + rootMessage(ex)
-					+ ". Check the database settings; rerun the same command once it is reachable.", ExitCodes.FAILED);
+			throw new NotStarted("keyshift: " + target.get().explain(ex) + ".", ExitCodes.FAILED);
 		}
 	}
 
-	/** Abandons the start quietly: Spring Boot neither logs it as a failure nor prints its stack. */
-	private static final class MissingDatabase extends SpringApplication.AbandonedRunException {
+	/**
+	 * Whether the database has keyshift's tables; true when it cannot be asked (the start that follows
+	 * then fails and says why, or finds another process holding the embedded database).
+	 */
+	private static boolean hasKeyshiftTables(DatabaseTarget database) {
+		try {
+			return database.hasKeyshiftTables();
+		}
+		catch (java.sql.SQLException ex) {
+			return true;
+		}
+	}
 
-		private final Path file;
+	/**
+	 * Abandons the start quietly, before anything is created: Spring Boot neither logs it as a failure
+	 * nor prints its stack. The message is the one line to print.
+	 */
+	private static final class Refused extends SpringApplication.AbandonedRunException {
 
-		MissingDatabase(Path file) {
-			this.file = file;
+		private final String line;
+
+		Refused(String line) {
+			this.line = line;
 		}
 	}
 
@@ -213,6 +254,13 @@ public final class Cli {
 	}
 
 	private static int generate(Arguments.Generate command, PrintStream out) {
+		if (!command.force()) {
+			List<String> existing = ExportGenerator.existingFiles(command.out());
+			if (!existing.isEmpty()) {
+				throw new UsageException("--out " + command.out() + " already holds an export (" + String.join(", ", existing)
+						+ "): give a new directory, or add --force to write over it");
+			}
+		}
 		long started = System.nanoTime();
 		ExportGenerator.GeneratedExport export = new ExportGenerator()
 			.generate(new ExportGenerator.Options(command.users(), command.seed()), command.out());
@@ -222,24 +270,14 @@ public final class Cli {
 		return ExitCodes.OK;
 	}
 
-	static MigrateCommand withDefaults(MigrateCommand command) {
-		Path reportDir = command.reportDir();
-		if (reportDir == null) {
-			reportDir = command.dryRun()
-					? Path.of("reports", "dry-run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
-					: null;
-		}
-		return new MigrateCommand(command.input(), command.dryRun(), reportDir, command.revokeLegacyKeys(),
-				command.deliveryKeyFile(), command.acceptUnattributedRows());
-	}
-
-	private static void checkDeliveryKey(MigrateCommand command) {
+	private static void checkDeliveryKey(MigrateCommand command, PrintStream err) {
 		if (command.dryRun()) {
 			return;
 		}
 		if (command.deliveryKeyFile() == null) {
 			throw new UsageException("a real run needs --delivery-key-file FILE (new tokens are kept encrypted under"
-					+ " it until delivered; make one with: openssl rand -base64 32 > delivery.key), or use --dry-run");
+					+ " it until delivered; make one with: openssl rand -base64 32 > delivery.key; chmod 600 delivery.key), or use"
+					+ " --dry-run");
 		}
 		Path file = command.deliveryKeyFile();
 		if (Files.exists(file) && !Files.isDirectory(file) && !Files.isRegularFile(file)) {
@@ -250,11 +288,22 @@ public final class Cli {
 					+ " in a file readable only by you");
 		}
 		DeliveryKey.load(file);
+		warnIfReadableByOthers(file, err);
+	}
+
+	/** The key opens every token not yet delivered: say so when other users may read its file. */
+	private static void warnIfReadableByOthers(Path file, PrintStream err) {
+		String permissions = DeliveryKey.readableByOthers(file);
+		if (permissions != null) {
+			err.println("keyshift: warning: delivery key file " + file + " can be read by other users (" + permissions
+					+ "): make it readable only by you with: chmod 600 " + file);
+		}
 	}
 
 	private static void checkReportDir(Path reportDir) {
-		if (reportDir != null && Files.exists(reportDir) && !Files.isDirectory(reportDir)) {
-			throw new UsageException("--report-dir " + reportDir + " exists and is not a directory");
+		String problem = ReportDirectories.unusable(reportDir);
+		if (problem != null) {
+			throw new UsageException(problem);
 		}
 	}
 
@@ -277,6 +326,12 @@ public final class Cli {
 		}
 		String env = System.getenv("SPRING_DATASOURCE_URL");
 		return env != null && !env.isBlank() ? env : "jdbc:h2:file:./data/keyshift";
+	}
+
+	/** The version the jar was built as (its manifest), or "(development build)" when run from classes. */
+	static String version() {
+		String version = Cli.class.getPackage().getImplementationVersion();
+		return version == null ? "(development build)" : version;
 	}
 
 	static String rootMessage(Throwable ex) {

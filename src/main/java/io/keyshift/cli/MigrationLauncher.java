@@ -24,6 +24,7 @@ import io.keyshift.job.RevocationLimitExceeded;
 import io.keyshift.job.RunParameters;
 import io.keyshift.job.StopSignal;
 import io.keyshift.store.Dialect;
+import io.keyshift.store.ReportStore;
 import io.keyshift.store.RunLock;
 
 import org.springframework.batch.core.BatchStatus;
@@ -216,6 +217,8 @@ public class MigrationLauncher {
 		String digest = export.digest();
 		JobParameters identity = identity(command, digest);
 		JobExecution last = jobRepository.getLastJobExecution(migrationJob.getName(), identity);
+		ReportStore reports = new ReportStore(new JdbcTemplate(dataSource));
+		String recordedDir = last == null ? null : reports.reportDir(last.getJobInstanceId());
 		if (last != null) {
 			long runId = last.getJobInstanceId();
 			BatchStatus status = last.getStatus();
@@ -229,6 +232,16 @@ public class MigrationLauncher {
 				err.println("keyshift: run " + runId + " on this input was abandoned and cannot be resumed.");
 				return ExitCodes.USAGE;
 			}
+		}
+		String refused = ReportDirectories.refusal(command.reportDir(), last == null ? null : last.getJobInstanceId(),
+				recordedDir);
+		if (refused != null) {
+			err.println("keyshift: " + refused + ". Nothing was written.");
+			return ExitCodes.USAGE;
+		}
+		if (last != null) {
+			long runId = last.getJobInstanceId();
+			BatchStatus status = last.getStatus();
 			if (markFailed(jobRepository.getJobExecution(last.getId()))) {
 				out.println("keyshift: run " + runId + "'s last attempt ended without its outcome recorded (the"
 						+ " database failed as it ended); marked failed so it can resume");
@@ -238,7 +251,8 @@ public class MigrationLauncher {
 					+ ") from its last commit");
 		}
 		JobParameters parameters = new JobParametersBuilder(identity)
-			.addString(RunParameters.REPORT_DIR, reportDir(command, digest).toString(), false)
+			.addString(RunParameters.REPORT_DIR, command.reportDir() != null ? command.reportDir().toString()
+					: recordedDir != null ? recordedDir : "", false)
 			.addString(RunParameters.DELIVERY_KEY_FILE,
 					command.deliveryKeyFile() == null ? "" : command.deliveryKeyFile().toAbsolutePath().toString(),
 					false)
@@ -487,10 +501,5 @@ public class MigrationLauncher {
 	private static String describe(MigrateCommand command) {
 		return "migrate --input " + command.input() + (command.dryRun() ? " --dry-run" : "")
 				+ (command.revokeLegacyKeys() ? " --revoke-legacy-keys" : "");
-	}
-
-	private static Path reportDir(MigrateCommand command, String digest) {
-		return command.reportDir() != null ? command.reportDir()
-				: Path.of("reports", "run-" + digest.substring(0, 12));
 	}
 }

@@ -9,7 +9,8 @@ import sun.misc.Signal;
 
 /**
  * SIGTERM and SIGINT ask the run to stop at the next chunk boundary (it then exits 1, resumable);
- * a second signal ends the process at once, which is still safe: every commit is whole.
+ * a second signal ends the process at once, which is still safe: every commit is whole. Once the
+ * command has ended there is nothing left to stop, and a signal says only that.
  */
 final class Signals {
 
@@ -21,17 +22,29 @@ final class Signals {
 		for (String name : new String[] { "TERM", "INT" }) {
 			try {
 				Signal.handle(new Signal(name), signal -> {
-					if (received.incrementAndGet() > 1) {
-						err.println("keyshift: second signal: stopping now; rerun the same command to resume.");
+					if (!received(name, stop, received, err)) {
 						Runtime.getRuntime().halt(ExitCodes.FAILED);
 					}
-					err.println("keyshift: SIG" + name + " received: finishing the current chunk, then stopping.");
-					stop.request();
 				});
 			}
 			catch (IllegalArgumentException ex) {
 				// the platform has no such signal: nothing to install
 			}
 		}
+	}
+
+	/** What signal {@code name} does; false when the process must end at once. */
+	static boolean received(String name, StopSignal stop, AtomicInteger received, PrintStream err) {
+		if (stop.ended()) {
+			err.println("keyshift: SIG" + name + " received after the run ended; exiting.");
+			return true;
+		}
+		if (received.incrementAndGet() > 1) {
+			err.println("keyshift: second signal: stopping now; rerun the same command to resume.");
+			return false;
+		}
+		err.println("keyshift: SIG" + name + " received: finishing the current chunk, then stopping.");
+		stop.request();
+		return true;
 	}
 }

@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * Writes a deterministic, realistic export in the format of SPEC §2, for rehearsals and load tests.
@@ -179,6 +181,13 @@ public final class ExportGenerator {
 	 * @return the numbers of data rows written
 	 * @throws UncheckedIOException if a file cannot be written
 	 */
+	/** The files of an export already in {@code outDir}, which a new one would write over. */
+	public static List<String> existingFiles(Path outDir) {
+		return Stream.of(ACCOUNTS_FILE, KEYS_FILE, MEMBERSHIPS_FILE, USAGE_FILE)
+			.filter(name -> Files.exists(outDir.resolve(name)))
+			.toList();
+	}
+
 	public GeneratedExport generate(Options options, Path outDir) {
 		Objects.requireNonNull(options, "options");
 		Objects.requireNonNull(outDir, "outDir");

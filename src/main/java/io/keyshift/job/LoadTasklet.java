@@ -76,7 +76,10 @@ public class LoadTasklet implements Tasklet {
 						+ " (a --dry-run lists them in rejects.csv)");
 			}
 			log.info("load: checking the export as a whole (repeated ids, users in scope)");
-			staging.finish();
+			try (Heartbeat heartbeat = Heartbeat.every(interval, elapsed -> log.info(
+					"load: still checking the export as a whole, {} so far", Progress.format(elapsed)))) {
+				staging.finish();
+			}
 		}
 		catch (StagingStore.Interrupted ex) {
 			throw (Exception) ex.getCause();

@@ -7,7 +7,6 @@ import java.time.Clock;
 import io.keyshift.migration.Advice;
 import io.keyshift.migration.Decider;
 import io.keyshift.migration.UserCase;
-import io.keyshift.report.ReportWriter;
 import io.keyshift.store.MigratedUser;
 import io.keyshift.store.MigrationStore;
 import io.keyshift.store.ReportStore;
@@ -234,12 +233,15 @@ public class MigrationJobConfiguration {
 
 	@Bean
 	@StepScope
-	ReportTasklet reportTasklet(ReportStore store, Clock clock, @Value(RUN_ID) long runId,
+	ReportTasklet reportTasklet(ReportStore store, Clock clock, PlatformTransactionManager transactionManager,
+			@Value(RUN_ID) long runId,
 			@Value("#{jobParameters['" + RunParameters.INPUT + "']}") String input,
 			@Value("#{jobParameters['" + RunParameters.REPORT_DIR + "']}") String reportDir,
 			@Value("#{jobParameters['" + RunParameters.DRY_RUN + "']}") String dryRun,
 			@Value("#{jobParameters['" + RunParameters.REVOKE_LEGACY_KEYS + "']}") String revoke) {
-		return new ReportTasklet(store, new ReportWriter(Path.of(reportDir)), runId, Boolean.parseBoolean(dryRun),
+		TransactionTemplate ownTransaction = new TransactionTemplate(transactionManager);
+		ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		return new ReportTasklet(store, reportDir, ownTransaction, runId, Boolean.parseBoolean(dryRun),
 				Boolean.parseBoolean(revoke), input, clock);
 	}
 }

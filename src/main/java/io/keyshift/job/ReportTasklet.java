@@ -1,7 +1,11 @@
 package io.keyshift.job;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +22,7 @@ import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Writes the report directory from what the database holds, then drops the run's staging rows (and,
@@ -38,7 +43,11 @@ public class ReportTasklet implements Tasklet {
 
 	private final ReportStore store;
 
-	private final ReportWriter writer;
+	private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+	private final String reportDir;
+
+	private final TransactionOperations ownTransaction;
 
 	private final long runId;
 
@@ -50,10 +59,17 @@ public class ReportTasklet implements Tasklet {
 
 	private final Clock clock;
 
-	public ReportTasklet(ReportStore store, ReportWriter writer, long runId, boolean dryRun, boolean revoke,
-			String input, Clock clock) {
+	/**
+	 * @param reportDir the directory the operator gave, or the one this run recorded earlier; blank
+	 * for a new one named after the run ({@link #defaultDirectory})
+	 * @param ownTransaction records the directory in a transaction of its own, so that it stays
+	 * recorded when writing the report fails and a resumed run writes to the same place
+	 */
+	public ReportTasklet(ReportStore store, String reportDir, TransactionOperations ownTransaction, long runId,
+			boolean dryRun, boolean revoke, String input, Clock clock) {
 		this.store = store;
-		this.writer = writer;
+		this.reportDir = reportDir;
+		this.ownTransaction = ownTransaction;
 		this.runId = runId;
 		this.dryRun = dryRun;
 		this.revoke = revoke;
@@ -63,6 +79,10 @@ public class ReportTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		Path directory = reportDir == null || reportDir.isBlank() ? defaultDirectory(runId, dryRun, clock)
+				: Path.of(reportDir);
+		ownTransaction.executeWithoutResult(status -> store.recordReportDir(runId, directory.toString()));
+		ReportWriter writer = new ReportWriter(directory);
 		writer.writeReport(row -> store.forEachDecision(runId, row::accept));
 		writer.writeRejects(row -> store.forEachReject(runId, row::accept));
 		RunSummary summary = store.summary(runId, dryRun, revoke, input, Instant.now(clock), MIGRATE_STEP);
@@ -86,6 +106,15 @@ public class ReportTasklet implements Tasklet {
 				.putString(WOULD_STOP, stop);
 		}
 		return RepeatStatus.FINISHED;
+	}
+
+	/**
+	 * {@code reports/run-<N>-<yyyyMMdd-HHmmss>} ({@code dry-run-...} for a rehearsal): a directory of
+	 * its own for every run, so no run's report is ever written over another's.
+	 */
+	static Path defaultDirectory(long runId, boolean dryRun, Clock clock) {
+		return Path.of("reports", (dryRun ? "dry-run-" : "run-") + runId + "-"
+				+ LocalDateTime.ofInstant(clock.instant(), ZoneId.systemDefault()).format(STAMP));
 	}
 
 	/** The few lines an operator reads at the end of a run; the rest is in the report directory. */

@@ -14,12 +14,24 @@ public class StopSignal implements StepInterruptionPolicy {
 
 	private final AtomicBoolean requested = new AtomicBoolean();
 
+	private final AtomicBoolean ended = new AtomicBoolean();
+
 	public void request() {
 		requested.set(true);
 	}
 
 	public boolean requested() {
 		return requested.get();
+	}
+
+	/** The command has ended (its outcome is printed); the process is only closing down. */
+	public void end() {
+		ended.set(true);
+	}
+
+	/** Whether {@link #end} was called: a signal now has nothing left to stop. */
+	public boolean ended() {
+		return ended.get();
 	}
 
 	/**

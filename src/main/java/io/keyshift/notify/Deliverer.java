@@ -3,6 +3,7 @@ package io.keyshift.notify;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,6 +94,9 @@ public class Deliverer {
 
 	/** The reason of the last failed attempt of the current delivery. */
 	private String lastError;
+
+	/** To the second, in UTC: a person reads it. */
+	private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
 
 	/**
 	 * @param cipher and @param mailer may be null for a deliverer that only previews
@@ -290,7 +294,7 @@ public class Deliverer {
 		OffsetDateTime next = now().plus(backoff.after(attempts));
 		store.recordFailure(n.id(), attempts, safe, next);
 		log.warn("notification {} (user {}) not delivered, attempt {}: {}; next attempt after {}", n.id(), n.userId(),
-				attempts, safe, next);
+				attempts, safe, WHEN.format(next));
 		return Attempt.FAILED;
 	}
 

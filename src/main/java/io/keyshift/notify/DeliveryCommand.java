@@ -73,13 +73,22 @@ public class DeliveryCommand {
 	 * @param stop asked before each notification; once it says yes the rest stay pending
 	 */
 	public int run(boolean dryRun, DeliveryKey deliveryKey, BooleanSupplier stop, PrintStream out, PrintStream err) {
+		return run(dryRun, false, deliveryKey, stop, out, err);
+	}
+
+	/**
+	 * @param now retry the notifications waiting for their backoff at once (after the cause of their
+	 * failures was fixed), instead of when each is due
+	 */
+	public int run(boolean dryRun, boolean now, DeliveryKey deliveryKey, BooleanSupplier stop, PrintStream out,
+			PrintStream err) {
 		String problem = settings.problem();
 		if (problem != null) {
 			err.println("keyshift: " + problem + ". Nothing was sent.");
 			return USAGE;
 		}
 		try {
-			return dryRun ? preview(out) : deliver(deliveryKey, stop, out, err);
+			return dryRun ? preview(out) : deliver(deliveryKey, now, stop, out, err);
 		}
 		catch (RuntimeException ex) {
 			// the database went away, most likely; no token is in these messages (ErrorText.scrub to be sure)
@@ -91,7 +100,7 @@ public class DeliveryCommand {
 		}
 	}
 
-	private int deliver(DeliveryKey deliveryKey, BooleanSupplier stop, PrintStream out, PrintStream err) {
+	private int deliver(DeliveryKey deliveryKey, boolean now, BooleanSupplier stop, PrintStream out, PrintStream err) {
 		if (deliveryKey == null) {
 			err.println("keyshift: deliver needs --delivery-key-file FILE (the key migrate sealed the tokens with),"
 					+ " or use --dry-run. Nothing was sent.");
@@ -129,16 +138,24 @@ public class DeliveryCommand {
 					+ describe(runs.stream().filter(r -> otherKey.contains(r.runId())).toList())
 					+ ": they are left alone; deliver them with the key that run was given.");
 		}
+		if (now) {
+			long retried = store.retryNow(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+			if (retried > 0) {
+				out.println(String.format("keyshift: deliver --now: %,d notification%s waiting for a retry %s due now",
+						retried, retried == 1 ? "" : "s", retried == 1 ? "is" : "are"));
+			}
+		}
 		Deliverer.Result result;
 		try (NotificationStore.CommitWrites durable = store.writeEachCommitAtOnce()) {
 			result = deliverer.deliver(otherKey, stop);
 		}
-		out.println("keyshift: deliver: " + result.sent() + " sent, " + result.failed() + " failed, "
-				+ result.remaining() + " still pending");
+		out.println(String.format("keyshift: deliver: %,d sent, %,d failed, %,d still pending", result.sent(),
+				result.failed(), result.remaining()));
 		if (result.remaining() == 0) {
 			return OK;
 		}
-		String count = result.remaining() == 1 ? "1 notification is" : result.remaining() + " notifications are";
+		String count = result.remaining() == 1 ? "1 notification is"
+				: String.format("%,d notifications are", result.remaining());
 		if (stop.getAsBoolean()) {
 			err.println("keyshift: deliver stopped on request; " + count + " still pending. Nothing was lost; run"
 					+ " deliver again.");
@@ -187,7 +204,7 @@ public class DeliveryCommand {
 		});
 		long later = result.pending() - result.due();
 		out.println("keyshift: deliver (dry run): " + notifications(result.due()) + " would be sent now"
-				+ (later == 0 ? "" : ", " + later + " more are pending but not due yet (waiting to be retried)")
+				+ (later == 0 ? "" : String.format(", %,d", later) + " more are pending but not due yet (waiting to be retried)")
 				+ "; " + mailServer() + ". Nothing was decrypted, sent or changed.");
 		return OK;
 	}
@@ -195,7 +212,7 @@ public class DeliveryCommand {
 	private String nothingPending() {
 		long all = store.countAll();
 		return all == 0 ? "keyshift: deliver: no notifications in this database; nothing to do (a real migrate run"
-				+ " queues them)" : "keyshift: deliver: nothing pending (" + all + " delivered earlier); nothing to do";
+				+ " queues them)" : "keyshift: deliver: nothing pending (" + String.format("%,d", all) + " delivered earlier); nothing to do";
 	}
 
 	/**
@@ -236,13 +253,13 @@ public class DeliveryCommand {
 	private static String describe(List<RunPending> runs) {
 		List<String> parts = new ArrayList<>();
 		for (RunPending run : runs) {
-			parts.add("run " + run.runId() + ": " + run.pending() + " pending");
+			parts.add(String.format("run %d: %,d pending", run.runId(), run.pending()));
 		}
 		return String.join(", ", parts);
 	}
 
 	private static String notifications(long n) {
-		return n == 1 ? "1 notification" : n + " notifications";
+		return n == 1 ? "1 notification" : String.format("%,d notifications", n);
 	}
 
 	private static boolean blank(String s) {

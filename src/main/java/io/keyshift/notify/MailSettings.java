@@ -2,6 +2,9 @@ package io.keyshift.notify;
 
 import java.time.Duration;
 
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -39,7 +42,22 @@ public record MailSettings(String from, @DefaultValue("100") int pageSize, @Defa
 		if (lease == null || lease.isNegative() || lease.isZero()) {
 			return "keyshift.mail.lease must be a positive duration (e.g. 10m), not " + words(lease);
 		}
+		if (from != null && !from.isBlank() && !isAddress(from)) {
+			return "the From address '" + from + "' (keyshift.mail.from, KEYSHIFT_MAIL_FROM) is not an e-mail"
+					+ " address: write it as security@example.com or 'IT Security <security@example.com>'";
+		}
 		return null;
+	}
+
+	/** One address, by RFC 822's strict rules, with a domain: what a mail server takes as a sender. */
+	private static boolean isAddress(String from) {
+		try {
+			String address = new InternetAddress(from, true).getAddress();
+			return address != null && address.indexOf('@') > 0 && address.indexOf('@') < address.length() - 1;
+		}
+		catch (AddressException ex) {
+			return false;
+		}
 	}
 
 	/** {@code PT1H30M} as {@code 1h30m}, the way the setting is written. */

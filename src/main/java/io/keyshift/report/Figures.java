@@ -131,10 +131,6 @@ final class Figures {
 		return oneDecimal((timed(s) && s.inputFiles() != null) ? s.rowsPerSecond() : 0);
 	}
 
-	static BigDecimal usersPerSecond(RunSummary s) {
-		return oneDecimal(timed(s) ? s.usersPerSecond() : 0);
-	}
-
 	/** A rate rounded half-up to one decimal; 0 for anything not finite. */
 	static BigDecimal oneDecimal(double value) {
 		if (!Double.isFinite(value)) {

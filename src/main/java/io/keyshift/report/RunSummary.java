@@ -147,10 +147,4 @@ public record RunSummary(long runId, boolean dryRun, boolean revokeLegacyKeys, S
 		double seconds = duration().toMillis() / 1000.0;
 		return seconds <= 0 ? 0 : rowsRead() / seconds;
 	}
-
-	/** Users decided per second over the whole run; 0 for a run too short to measure. */
-	public double usersPerSecond() {
-		double seconds = duration().toMillis() / 1000.0;
-		return seconds <= 0 ? 0 : usersWithLegacyKey / seconds;
-	}
 }

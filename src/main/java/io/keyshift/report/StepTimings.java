@@ -95,7 +95,20 @@ public final class StepTimings {
 		return new RunSummary.StepTiming(name, attempts.size(), (int) partitions, first, last, time,
 				counted.stream().mapToLong(Execution::readCount).sum(),
 				counted.stream().mapToLong(Execution::writeCount).sum(),
-				counted.stream().mapToLong(Execution::filterCount).sum(), status(name, executions, latestAttempt));
+				counted.stream().mapToLong(Execution::filterCount).sum(),
+				writing(executions, latestAttempt) ? WRITING : status(name, executions, latestAttempt));
+	}
+
+	/**
+	 * The status of the step that writes this report, while it does: Spring Batch records it as
+	 * {@code STARTED} until it ends, which would read as a step that never finished.
+	 */
+	public static final String WRITING = "WRITING_THIS_REPORT";
+
+	/** Whether the step is the one writing the report: running, without an end, in the latest attempt. */
+	private static boolean writing(List<Execution> executions, long latestAttempt) {
+		return executions.stream()
+			.anyMatch(e -> e.jobExecutionId() == latestAttempt && e.endedAt() == null && "STARTED".equals(e.status()));
 	}
 
 	/** The status of the step's last attempt: the manager's if there is one, else its last worker's. */

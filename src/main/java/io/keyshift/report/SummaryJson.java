@@ -22,7 +22,8 @@ import java.util.Map;
  * {@code users_done} / {@code users_total}, {@code users_per_second} over the time of the step that
  * decides users, and {@code eta_seconds} (0 once every user is decided). {@code steps} holds each
  * step's time and item counts, read from Spring Batch's records: a resumed run's attempts are added
- * up, a partitioned step's workers folded into it. {@code rates} are over the whole run.
+ * up, a partitioned step's workers folded into it; the report step, still writing this report, is
+ * {@value StepTimings#WRITING}. {@code rates.rows_per_second} is input rows over the whole run.
  */
 public final class SummaryJson {
 
@@ -79,8 +80,8 @@ public final class SummaryJson {
 			rejects.add(object("file", r.file(), "category", r.category(), "rows", r.rows()));
 		}
 		doc.put("rejects", rejects);
-		doc.put("rates", object("rows_per_second", Figures.rowsPerSecond(s), "users_per_second",
-				Figures.usersPerSecond(s)));
+		// users per second once only, in progress: over the migrate step, as the progress lines print it
+		doc.put("rates", object("rows_per_second", Figures.rowsPerSecond(s)));
 		RunSummary.UserProgress progress = Figures.progress(s);
 		doc.put("progress", object("users_done", progress.usersDone(), "users_total", progress.usersTotal(),
 				"users_per_second", Figures.progressRate(s), "eta_seconds", progress.etaSeconds()));

@@ -62,6 +62,19 @@ public class NotificationStore {
 	}
 
 	/**
+	 * Makes every pending notification that failed and waits for its retry due at {@code now}
+	 * ({@code deliver --now}, once the cause is fixed). Rows never tried, or held after a crash
+	 * without a failure, keep their time. Returns how many were waiting.
+	 */
+	public long retryNow(OffsetDateTime now) {
+		return jdbc.update("""
+				update token_notification
+				set next_attempt_at = ?
+				where status = 'PENDING' and attempts > 0 and next_attempt_at > ?
+				""", now, now);
+	}
+
+	/**
 	 * Takes a due row for one sender until {@code until}: a second deliverer running at the same
 	 * time sees it as not due and leaves it alone. False when the row is no longer pending and due
 	 * (delivered, or taken by someone else meanwhile). If the sender dies, the row is due again at

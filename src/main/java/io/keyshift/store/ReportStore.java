@@ -31,6 +31,17 @@ public class ReportStore {
 		this.jdbc = jdbc;
 	}
 
+	/** The report directory recorded for the run, or null (none yet, or a run this database does not know). */
+	public String reportDir(long runId) {
+		List<String> dirs = jdbc.queryForList("select report_dir from run_record where run_id = ?", String.class, runId);
+		return dirs.isEmpty() ? null : dirs.get(0);
+	}
+
+	/** Records where the run's report goes, so that a resumed run writes to the same directory. */
+	public void recordReportDir(long runId, String reportDir) {
+		jdbc.update("update run_record set report_dir = ? where run_id = ?", reportDir, runId);
+	}
+
 	/** A report row: the columns of {@code report.csv}, in order. */
 	public interface RowConsumer {
 

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 
 import javax.sql.DataSource;
@@ -61,9 +62,14 @@ public final class RunLock implements AutoCloseable {
 	/** Who holds the database, as a second launch reports it. */
 	public record Holder(String host, long pid, OffsetDateTime startedAt, String command) {
 
+		/** To the second: a person reads it. */
+		private static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
+
 		@Override
 		public String toString() {
-			return "host " + host + ", pid " + pid + ", started " + startedAt + " (" + command + ")";
+			return "host " + host + ", pid " + pid + ", started "
+					+ (startedAt == null ? "?" : STARTED.format(startedAt.withOffsetSameInstant(ZoneOffset.UTC)))
+					+ " (" + command + ")";
 		}
 	}
 

@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.Base64;
 
 import javax.crypto.SecretKey;
@@ -31,7 +34,10 @@ public final class DeliveryKey {
 	 */
 	private static final int MAX_FILE_BYTES = 1024;
 
-	private static final String HOW_TO_MAKE = "make one with: openssl rand -base64 32 > ";
+	private static final String HOW_TO_MAKE = "make one with: openssl rand -base64 32 > FILE; chmod 600 FILE";
+
+	private static final String FIND_IT = "find the key migrate was given: only it opens the tokens migrate sealed, a"
+			+ " new key never will";
 
 	private final SecretKeySpec key;
 
@@ -60,6 +66,14 @@ public final class DeliveryKey {
 		return load(file, Files::newInputStream);
 	}
 
+	/**
+	 * Reads the key that sealed tokens already: as {@link #load}, but a problem says to find that key,
+	 * since a new one can never open them ({@code deliver}).
+	 */
+	public static DeliveryKey loadExisting(Path file) {
+		return load(file, FIND_IT, Files::newInputStream);
+	}
+
 	/** How a key file is opened; tests pass one that fails as an unreadable file does, even for root. */
 	@FunctionalInterface
 	interface Opener {
@@ -69,11 +83,15 @@ public final class DeliveryKey {
 	}
 
 	static DeliveryKey load(Path file, Opener opener) {
+		return load(file, HOW_TO_MAKE.replace("FILE", file.getFileName().toString()), opener);
+	}
+
+	private static DeliveryKey load(Path file, String advice, Opener opener) {
 		if (Files.isDirectory(file)) {
 			throw invalid(file, "is a directory, not a key file");
 		}
 		if (!Files.exists(file)) {
-			throw invalid(file, "does not exist (" + HOW_TO_MAKE + file.getFileName() + ")");
+			throw invalid(file, "does not exist (" + advice + ")");
 		}
 		byte[] raw;
 		try (InputStream in = opener.open(file)) {
@@ -87,14 +105,14 @@ public final class DeliveryKey {
 		}
 		if (raw.length > MAX_FILE_BYTES) {
 			throw invalid(file, "is longer than " + MAX_FILE_BYTES + " bytes; a key file holds 44 base64 characters ("
-					+ HOW_TO_MAKE + file.getFileName() + ")");
+					+ advice + ")");
 		}
 		// Whitespace anywhere: openssl adds a newline, and wraps longer output, which then gets the
 		// clearer "decodes to N bytes" message rather than "not base64". A BOM comes from some editors.
 		String text = new String(raw, StandardCharsets.UTF_8).replace("\uFEFF", "").replaceAll("\\s+", "");
 		Arrays.fill(raw, (byte) 0);
 		if (text.isEmpty()) {
-			throw invalid(file, "is empty (" + HOW_TO_MAKE + file.getFileName() + ")");
+			throw invalid(file, "is empty (" + advice + ")");
 		}
 		byte[] decoded;
 		try {
@@ -102,17 +120,36 @@ public final class DeliveryKey {
 		}
 		catch (IllegalArgumentException ex) {
 			// The decoder's own message names the offending character: part of the key, so not passed on.
-			throw invalid(file, "is not base64 (" + HOW_TO_MAKE + file.getFileName() + ")");
+			throw invalid(file, "is not base64 (" + advice + ")");
 		}
 		try {
 			if (decoded.length != BYTES) {
 				throw invalid(file, "decodes to " + decoded.length + " bytes, expected " + BYTES + " ("
-						+ HOW_TO_MAKE + file.getFileName() + ")");
+						+ advice + ")");
 			}
 			return new DeliveryKey(decoded);
 		}
 		finally {
 			Arrays.fill(decoded, (byte) 0);
+		}
+	}
+
+	/**
+	 * The permissions of a key file that users other than its owner may read (e.g. {@code rw-r--r--}),
+	 * or null when only its owner may, or the file system does not say (not POSIX, not a regular file).
+	 */
+	public static String readableByOthers(Path file) {
+		try {
+			if (!Files.isRegularFile(file)) {
+				return null;
+			}
+			Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+			return permissions.contains(PosixFilePermission.GROUP_READ)
+					|| permissions.contains(PosixFilePermission.OTHERS_READ) ? PosixFilePermissions.toString(permissions)
+							: null;
+		}
+		catch (IOException | UnsupportedOperationException | SecurityException ex) {
+			return null;
 		}
 	}
 

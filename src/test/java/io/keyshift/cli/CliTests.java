@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +108,98 @@ class CliTests {
 				+ ": run deliver in the directory migrate ran in (its embedded database is ./data there), or point"
 				+ " SPRING_DATASOURCE_URL at migrate's database. Nothing was sent." + System.lineSeparator());
 		assertThat(dir.resolve("data")).doesNotExist();
+	}
+
+	@Test
+	void aReportDirectoryThatCannotBeCreatedStopsTheRunBeforeAnythingStarts() throws IOException {
+		Path file = Files.writeString(dir.resolve("afile"), "");
+		assertThat(run("migrate", "--input", export().toString(), "--dry-run", "--report-dir",
+				file.resolve("sub").toString(), "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("db/keyshift")))
+			.isEqualTo(2);
+		assertThat(err.toString()).isEqualTo("keyshift: --report-dir " + file.resolve("sub") + " cannot be created: "
+				+ file + " is a file, not a directory. Try 'keyshift --help'." + System.lineSeparator());
+		assertThat(dir.resolve("db")).doesNotExist();
+	}
+
+	@Test
+	void aKeyFileOthersCanReadIsWarnedAbout() throws IOException {
+		Path key = Files.writeString(dir.resolve("delivery.key"), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n");
+		Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+		// a report directory that cannot be made stops the run right after the key is checked
+		Path blocked = Files.writeString(dir.resolve("afile"), "").resolve("sub");
+		assertThat(run("migrate", "--input", export().toString(), "--delivery-key-file", key.toString(),
+				"--report-dir", blocked.toString())).isEqualTo(2);
+		assertThat(err.toString()).startsWith("keyshift: warning: delivery key file " + key
+				+ " can be read by other users (rw-r--r--): make it readable only by you with: chmod 600 " + key
+				+ System.lineSeparator());
+
+		err.reset();
+		Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+		assertThat(run("migrate", "--input", export().toString(), "--delivery-key-file", key.toString(),
+				"--report-dir", blocked.toString())).isEqualTo(2);
+		assertThat(err.toString()).doesNotContain("warning");
+	}
+
+	@Test
+	void deliversKeyProblemsSayToFindTheKeyMigrateWasGivenNotToMakeOne() {
+		assertThat(run("deliver", "--delivery-key-file", dir.resolve("missing.key").toString())).isEqualTo(2);
+		assertThat(err.toString()).isEqualTo("keyshift: delivery key file " + dir.resolve("missing.key")
+				+ " does not exist (find the key migrate was given: only it opens the tokens migrate sealed, a new key"
+				+ " never will). Nothing was sent." + System.lineSeparator());
+	}
+
+	@Test
+	void versionPrintsTheVersionAndExitsZero() {
+		assertThat(run("--version")).isZero();
+		assertThat(out.toString()).startsWith("keyshift ");
+		assertThat(err.toString()).isEmpty();
+	}
+
+	@Test
+	void generateRefusesToWriteOverAnExportUnlessForced() throws IOException {
+		Path out = dir.resolve("export");
+		assertThat(run("generate", "--users", "5", "--out", out.toString())).isZero();
+		String before = Files.readString(out.resolve("accounts.csv"));
+		Files.writeString(out.resolve("accounts.csv"), "edited by hand\n");
+
+		assertThat(run("generate", "--users", "7", "--out", out.toString())).isEqualTo(2);
+		assertThat(err.toString()).isEqualTo("keyshift: --out " + out + " already holds an export (accounts.csv,"
+				+ " legacy_api_keys.csv, account_memberships.csv, api_key_usage.csv): give a new directory, or add"
+				+ " --force to write over it. Try 'keyshift --help'." + System.lineSeparator());
+		assertThat(Files.readString(out.resolve("accounts.csv"))).isEqualTo("edited by hand\n");
+
+		assertThat(run("generate", "--users", "5", "--out", out.toString(), "--force")).isZero();
+		assertThat(Files.readString(out.resolve("accounts.csv"))).isEqualTo(before);
+	}
+
+	@Test
+	void aDatabaseUrlOfNoKnownKindExitsTwoBeforeAnythingStarts() throws IOException {
+		assertThat(run("migrate", "--input", export().toString(), "--dry-run", "--report-dir",
+				dir.resolve("r").toString(), "--spring.datasource.url=jdbc:postgres://db.internal:5432/keyshift"))
+			.isEqualTo(2);
+		assertThat(err.toString()).isEqualTo("keyshift: the database URL 'jdbc:postgres://db.internal:5432/keyshift' is"
+				+ " not one keyshift can use: fix SPRING_DATASOURCE_URL (--spring.datasource.url) (PostgreSQL's is"
+				+ " jdbc:postgresql://HOST:5432/DATABASE, the embedded database's jdbc:h2:file:./data/keyshift)."
+				+ " Nothing was written." + System.lineSeparator());
+	}
+
+	@Test
+	void aRefusedDatabaseConnectionNamesTheHostAndPort() {
+		assertThat(run("deliver", "--dry-run", "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/keyshift",
+				"--spring.datasource.hikari.connection-timeout=2000")).isEqualTo(1);
+		assertThat(err.toString()).isEqualTo("keyshift: cannot start: nothing accepts database connections at"
+				+ " 127.0.0.1:1 (Connection refused): start the database server there, or fix the host and port in"
+				+ " SPRING_DATASOURCE_URL (--spring.datasource.url); then rerun the same command."
+				+ System.lineSeparator());
+	}
+
+	@Test
+	void anUnknownDatabaseHostIsNamed() {
+		assertThat(run("deliver", "--dry-run", "--spring.datasource.url=jdbc:postgresql://no-such-host.invalid/keyshift",
+				"--spring.datasource.hikari.connection-timeout=2000")).isEqualTo(1);
+		assertThat(err.toString()).isEqualTo("keyshift: cannot start: the database host 'no-such-host.invalid' is"
+				+ " unknown (jdbc:postgresql://no-such-host.invalid/keyshift): check the host name in"
+				+ " SPRING_DATASOURCE_URL (--spring.datasource.url)." + System.lineSeparator());
 	}
 
 	@Test

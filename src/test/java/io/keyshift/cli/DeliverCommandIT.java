@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -100,6 +101,8 @@ class DeliverCommandIT {
 		byte[] bytes = new byte[32];
 		new SecureRandom().nextBytes(bytes);
 		key = Files.writeString(tmp.resolve("delivery.key"), Base64.getEncoder().encodeToString(bytes) + "\n");
+		// as the README makes it: readable only by its owner (else deliver warns, on stderr)
+		Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
 		assertThat(run(List.of("migrate", "--input", SAMPLE.toString(), "--report-dir", tmp.resolve("report").toString(),
 				"--delivery-key-file", key.toString(), "--accept-unattributed-rows")))
 			.as(err.toString())

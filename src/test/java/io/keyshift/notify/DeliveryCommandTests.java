@@ -41,6 +41,34 @@ class DeliveryCommandTests {
 	}
 
 	@Test
+	void aFromAddressThatIsNoAddressStopsARealDeliveryAndADryRunBeforeAnythingIsSent() {
+		for (String from : new String[] { "IT Security", "security@", "a@b.example, c@d.example", "<@example.com>" }) {
+			MailSettings settings = new MailSettings(from, 100, Duration.ofMinutes(1), Duration.ofHours(1),
+					Duration.ofMinutes(10));
+			err.reset();
+			// no store: the check comes before the database is touched, in a real run and a dry run alike
+			assertThat(run(settings, true, KEY)).as(from).isEqualTo(DeliveryCommand.USAGE);
+			assertThat(err()).as(from).isEqualTo("keyshift: the From address '" + from + "' (keyshift.mail.from,"
+					+ " KEYSHIFT_MAIL_FROM) is not an e-mail address: write it as security@example.com or 'IT Security"
+					+ " <security@example.com>'. Nothing was sent." + System.lineSeparator());
+			err.reset();
+			DeliveryCommand dryRun = new DeliveryCommand(null, () -> null, new NoTransactions(), settings,
+					Clock.systemUTC());
+			assertThat(dryRun.run(true, null, () -> false, new PrintStream(out, true, StandardCharsets.UTF_8),
+					new PrintStream(err, true, StandardCharsets.UTF_8))).as(from).isEqualTo(DeliveryCommand.USAGE);
+			assertThat(err()).as(from).contains("is not an e-mail address");
+		}
+	}
+
+	@Test
+	void aFromAddressWithADisplayNameIsFine() {
+		for (String from : new String[] { "security@example.com", "IT Security <security@example.com>" }) {
+			assertThat(new MailSettings(from, 100, Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofMinutes(10))
+				.problem()).as(from).isNull();
+		}
+	}
+
+	@Test
 	void aRealDeliveryWithoutAKeyIsBadUsage() {
 		assertThat(run(SETTINGS, true, null)).isEqualTo(DeliveryCommand.USAGE);
 		assertThat(err()).contains("--delivery-key-file", "Nothing was sent");

@@ -83,10 +83,20 @@ class SummaryJsonTests {
 		String text = SummaryJson.render(Summaries.real());
 		JsonNode rates = STRICT.readTree(text).get("rates");
 
-		// 1,000 rows and 19 users in 12.5 s
+		// 1,000 rows in 12.5 s
 		assertThat(rates.get("rows_per_second").decimalValue()).isEqualByComparingTo("80.0");
-		assertThat(rates.get("users_per_second").decimalValue()).isEqualByComparingTo("1.5");
-		assertThat(text).contains("\"rows_per_second\": 80.0,").contains("\"users_per_second\": 1.5\n  },");
+		assertThat(text).contains("\"rows_per_second\": 80.0\n  },");
+	}
+
+	@Test
+	void givesUsersPerSecondOnceOverTheMigrateStep() throws Exception {
+		String text = SummaryJson.render(Summaries.real());
+
+		// 19 users: 2.0/s over the 9.5 s migrate step; the whole run's 1.5/s is no longer given beside it
+		assertThat(text.split("\"users_per_second\"", -1)).hasSize(2);
+		assertThat(STRICT.readTree(text).get("rates").has("users_per_second")).isFalse();
+		assertThat(STRICT.readTree(text).get("progress").get("users_per_second").decimalValue())
+			.isEqualByComparingTo("2.0");
 	}
 
 	@Test
@@ -160,7 +170,7 @@ class SummaryJsonTests {
 		JsonNode json = STRICT.readTree(text);
 
 		assertThat(text).contains("\"duration_seconds\": 0.0,");
-		assertThat(text).contains("\"rows_per_second\": 0.0,");
+		assertThat(text).contains("\"rows_per_second\": 0.0\n");
 		assertThat(json.get("outcomes")).isEmpty();
 		assertThat(text).contains("\"outcomes\": [],").contains("\"files\": [],");
 	}
