@@ -136,7 +136,8 @@ public class ReportTasklet implements Tasklet {
 		long revokedTokens = s.outcomes().stream()
 			.filter(o -> o.outcome().equals("REVOKED") || o.outcome().equals("WOULD_REVOKE"))
 			.mapToLong(RunSummary.OutcomeCount::rows).sum();
-		String earlier = t == null ? null
+		// only a run that found tokens of earlier runs has anything to say about them
+		String earlier = t == null || t.activeInScope() + t.untouchedOutOfScope() == 0 ? null
 				: String.format("earlier tokens: %,d %supdated, %,d %srevoked (limit %,d); %,d left as they are (their"
 						+ " users are not in this export)", updated, would, revokedTokens, would, t.revocationLimit(),
 						t.untouchedOutOfScope());

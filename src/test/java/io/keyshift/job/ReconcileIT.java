@@ -93,6 +93,8 @@ class ReconcileIT {
 		new SecureRandom().nextBytes(bytes);
 		key = tmp.resolve("delivery.key");
 		Files.writeString(key, Base64.getEncoder().encodeToString(bytes) + "\n");
+		// readable only by its owner, as the README asks: no warning on stderr
+		Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 		// sample-data's line 87 names no readable user (SPEC §2): accepted, as MigrationJobIT does
 		assertThat(migrate(SAMPLE, tmp.resolve("first"), "--accept-unattributed-rows")).as(err.toString()).isZero();
 	}
