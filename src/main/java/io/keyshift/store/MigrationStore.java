@@ -177,14 +177,16 @@ public class MigrationStore {
 
 	private void writeNotifications(long runId, OffsetDateTime now, List<MigratedUser> users) {
 		TableWriter rows = dialect().writer(jdbc, "token_notification",
-				new String[] { "id", "user_id", "email", "kind", "status", "payload", "created_at", "run_id" },
+				new String[] { "id", "user_id", "email", "kind", "status", "payload", "created_at", "run_id",
+						"delivery_key_id" },
 				new int[] { Types.OTHER, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
-						Types.TIMESTAMP_WITH_TIMEZONE, Types.BIGINT },
+						Types.TIMESTAMP_WITH_TIMEZONE, Types.BIGINT, Types.VARCHAR },
 				UNBOUNDED);
 		for (MigratedUser user : users) {
 			PendingNotification n = user.notification();
 			if (n != null) {
-				rows.add(n.id(), n.userId(), n.email(), n.kind().name(), "PENDING", n.sealedPayload(), now, runId);
+				rows.add(n.id(), n.userId(), n.email(), n.kind().name(), "PENDING", n.sealedPayload(), now, runId,
+						n.deliveryKeyId());
 			}
 		}
 		rows.flush();

@@ -9,6 +9,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -30,6 +34,8 @@ public final class DeliveryKey {
 	 * (process substitution) still works.
 	 */
 	private static final int MAX_FILE_BYTES = 1024;
+
+	static final String ID_LABEL = "keyshift delivery key id v1";
 
 	private static final String HOW_TO_MAKE = "make one with: openssl rand -base64 32 > ";
 
@@ -106,6 +112,23 @@ public final class DeliveryKey {
 
 	SecretKey secretKey() {
 		return key;
+	}
+
+	/**
+	 * The key's identifier: the first 16 hex characters of HMAC-SHA-256 under the key of the fixed
+	 * label {@value #ID_LABEL}. It tells keys apart (a run records the one it sealed with, and
+	 * {@code deliver} matches it) and reveals nothing about the key: computing it needs the key, and
+	 * undoing it means breaking HMAC-SHA-256. Safe to print and to store in a plain column.
+	 */
+	public String id() {
+		try {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+			return HexFormat.of().formatHex(mac.doFinal(ID_LABEL.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("HMAC-SHA-256 is not available", ex);
+		}
 	}
 
 	@Override
