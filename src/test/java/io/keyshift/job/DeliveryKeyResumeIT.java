@@ -32,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A run sealed under one delivery key is never resumed under another: started with k1 and stopped
  * (SIGTERM, the built jar in a child JVM), the same command with k2 stops at once (exit 2, nothing
- * written, the run and both key ids named); with k1 it completes, and every notification opens with
- * k1. On H2 and PostgreSQL.
+ * written, the run and both key ids named), also when the run, as the previous release left it,
+ * recorded no key id; with k1 it completes, and every notification opens with k1. On H2 and
+ * PostgreSQL.
  */
 class DeliveryKeyResumeIT {
 
@@ -101,9 +102,23 @@ class DeliveryKeyResumeIT {
 				+ System.lineSeparator());
 		assertThat(snapshot()).isEqualTo(before);
 
+		// as the previous release left a run: no key id recorded anywhere; one notification is tried
+		db.jdbc().update("delete from run_delivery_key");
+		db.jdbc().update("update token_notification set delivery_key_id = null");
+		Map<String, Object> legacy = snapshot();
+		err.reset();
+		assertThat(runHere(k2File)).as(out + "\n" + err).isEqualTo(2);
+		assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("keyshift: run " + run + "'s notifications were"
+				+ " sealed with another delivery key than --delivery-key-file " + k2File + " (id " + k2.id() + "):"
+				+ " give the key the run began with (a run's notifications must all open with one key). Nothing was"
+				+ " written." + System.lineSeparator());
+		assertThat(snapshot()).isEqualTo(legacy);
+
 		err.reset();
 		assertThat(runHere(k1File)).as(out + "\n" + err).isZero();
-		assertThat(db.jdbc().queryForList("select distinct delivery_key_id from token_notification", String.class))
+		assertThat(db.jdbc()
+			.queryForList("select distinct delivery_key_id from token_notification where delivery_key_id is not null",
+					String.class))
 			.containsExactly(k1.id());
 		assertThat(db.jdbc().queryForList("select key_id from run_delivery_key", String.class))
 			.containsExactly(k1.id());

@@ -94,13 +94,20 @@ class DeliveryCommandIT {
 	}
 
 	private UUID seedTokens(NotifyDatabase db, DeliveryKey sealedWith, long userId, long runId) {
+		return seedTokens(db, sealedWith, userId, runId, false);
+	}
+
+	/** With {@code keyId}, the row names its key, as migrate seals since key ids are recorded. */
+	private UUID seedTokens(NotifyDatabase db, DeliveryKey sealedWith, long userId, long runId, boolean keyId) {
 		TokenSecret secret = minter.mint();
 		db.insertToken(userId, 1201, secret.digest(), secret.hint());
 		NotificationPayload payload = new NotificationPayload("TOKENS_ISSUED", userId, "user" + userId + "@example.com",
 				List.of(new TokenEntry(1201, "Acme", "Migrated from legacy API key " + userId, secret.hint(),
 						"developer@all", secret.reveal())),
 				List.of(), List.of());
-		return db.insertSealed(new DeliveryCipher(sealedWith, new SecureRandom()), payload, created(), runId);
+		DeliveryCipher cipher = new DeliveryCipher(sealedWith, new SecureRandom());
+		return keyId ? db.insertSealedWithKeyId(cipher, payload, created(), runId)
+				: db.insertSealed(cipher, payload, created(), runId);
 	}
 
 	private UUID seedNoToken(NotifyDatabase db, DeliveryKey sealedWith, long userId, long runId) {
@@ -235,24 +242,14 @@ class DeliveryCommandIT {
 		}
 	}
 
-	private UUID seedTokensWithKeyId(NotifyDatabase db, DeliveryKey sealedWith, long userId, long runId) {
-		TokenSecret secret = minter.mint();
-		db.insertToken(userId, 1201, secret.digest(), secret.hint());
-		NotificationPayload payload = new NotificationPayload("TOKENS_ISSUED", userId, "user" + userId + "@example.com",
-				List.of(new TokenEntry(1201, "Acme", "Migrated from legacy API key " + userId, secret.hint(),
-						"developer@all", secret.reveal())),
-				List.of(), List.of());
-		return db.insertSealedWithKeyId(new DeliveryCipher(sealedWith, new SecureRandom()), payload, created(), runId);
-	}
-
 	@ParameterizedTest
 	@EnumSource(NotifyDatabase.Kind.class)
 	void twoRunsUnderTwoKeysAreToldApartByTheirKeyIdsAndEachKeyDeliversItsOwn(NotifyDatabase.Kind kind) {
 		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
 			DeliveryKey other = randomKey();
-			seedTokensWithKeyId(db, key, 1, 1);
-			seedTokensWithKeyId(db, key, 2, 1);
-			UUID second = seedTokensWithKeyId(db, other, 3, 2);
+			seedTokens(db, key, 1, 1, true);
+			seedTokens(db, key, 2, 1, true);
+			UUID second = seedTokens(db, other, 3, 2, true);
 
 			assertThat(deliver(db, key)).isEqualTo(DeliveryCommand.FAILED);
 
@@ -277,9 +274,9 @@ class DeliveryCommandIT {
 	void aKeyWhoseIdNoRunRecordedIsRefusedNamingEachRunAndItsKeyId(NotifyDatabase.Kind kind) {
 		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
 			DeliveryKey other = randomKey();
-			seedTokensWithKeyId(db, key, 1, 1);
-			seedTokensWithKeyId(db, other, 2, 2);
-			seedTokensWithKeyId(db, other, 3, 2);
+			seedTokens(db, key, 1, 1, true);
+			seedTokens(db, other, 2, 2, true);
+			seedTokens(db, other, 3, 2, true);
 			List<Map<String, Object>> before = db.jdbc().queryForList("select * from token_notification order by id");
 			DeliveryKey third = randomKey();
 
@@ -298,7 +295,7 @@ class DeliveryCommandIT {
 	@EnumSource(NotifyDatabase.Kind.class)
 	void requiringTlsRefusesAPlainMailServerBeforeAnythingIsSent(NotifyDatabase.Kind kind) {
 		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
-			seedTokensWithKeyId(db, key, 1, 1);
+			seedTokens(db, key, 1, 1, true);
 			List<Map<String, Object>> before = db.jdbc().queryForList("select * from token_notification order by id");
 			MailSettings requireTls = new MailSettings("keyshift@example.com", 2, Duration.ofMinutes(1),
 					Duration.ofHours(1), Duration.ofMinutes(10), true);
