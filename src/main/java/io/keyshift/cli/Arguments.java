@@ -13,7 +13,7 @@ public final class Arguments {
 	public static final String USAGE = """
 			Usage: keyshift migrate --input DIR [--dry-run] [--report-dir DIR]
 			                        [--revoke-legacy-keys] [--delivery-key-file FILE]
-			                        [--threads N]
+			                        [--threads N] [--accept-unattributed-rows]
 			       keyshift deliver [--dry-run] [--delivery-key-file FILE]
 			       keyshift generate --users N [--seed S] --out DIR
 			       keyshift --help
@@ -37,6 +37,9 @@ public final class Arguments {
 			                           a regular file, read again whenever the run resumes.
 			  --threads N              users decided in N parallel partitions (default: the
 			                           number of cores); a resumed run may use another N
+			  --accept-unattributed-rows  go on despite membership rows whose user_id cannot
+			                           be read (a real run stops on them: they could hide a
+			                           grant of anyone); they stay in rejects.csv
 
 			deliver:                   e-mails the pending notifications (one per user, with the
 			                           new tokens), each decrypted just before it is sent; on
@@ -121,12 +124,14 @@ public final class Arguments {
 		Path deliveryKey = null;
 		boolean dryRun = false;
 		boolean revoke = false;
+		boolean acceptUnattributed = false;
 		for (int i = 1; i < own.size(); i++) {
 			String arg = own.get(i);
 			String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
 			switch (name) {
 				case "--dry-run" -> dryRun = flag(arg);
 				case "--revoke-legacy-keys" -> revoke = flag(arg);
+				case "--accept-unattributed-rows" -> acceptUnattributed = flag(arg);
 				case "--threads" -> {
 					String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1)
 							: i + 1 < own.size() ? own.get(++i) : "";
@@ -154,7 +159,8 @@ public final class Arguments {
 			throw new UsageException("migrate needs --input DIR");
 		}
 		deliveryKey = orFromEnvironment(deliveryKey, deliveryKeyFromEnvironment);
-		return new Migrate(new MigrateCommand(input, dryRun, reportDir, revoke, deliveryKey), passThrough);
+		return new Migrate(new MigrateCommand(input, dryRun, reportDir, revoke, deliveryKey, acceptUnattributed),
+				passThrough);
 	}
 
 	private static Deliver deliver(List<String> own, List<String> passThrough, String deliveryKeyFromEnvironment) {

@@ -284,7 +284,7 @@ public final class Cli {
 					: null;
 		}
 		return new MigrateCommand(command.input(), command.dryRun(), reportDir, command.revokeLegacyKeys(),
-				command.deliveryKeyFile());
+				command.deliveryKeyFile(), command.acceptUnattributedRows());
 	}
 
 	private static void checkDeliveryKey(MigrateCommand command) {

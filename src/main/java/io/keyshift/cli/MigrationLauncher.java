@@ -23,6 +23,7 @@ import javax.sql.DataSource;
 import io.keyshift.input.Export;
 import io.keyshift.job.DeliveryKeyMismatch;
 import io.keyshift.job.MigrateProcessor;
+import io.keyshift.job.LoadTasklet;
 import io.keyshift.job.RunParameters;
 import io.keyshift.job.StopSignal;
 import io.keyshift.store.Dialect;
@@ -255,6 +256,8 @@ public class MigrationLauncher {
 			.addString(RunParameters.DELIVERY_KEY_FILE,
 					command.deliveryKeyFile() == null ? "" : command.deliveryKeyFile().toAbsolutePath().toString(),
 					false)
+			.addString(RunParameters.ACCEPT_UNATTRIBUTED_ROWS, Boolean.toString(command.acceptUnattributedRows()),
+					false)
 			.toJobParameters();
 		Duration pause = firstPause;
 		for (int attempt = 1;; attempt++) {
@@ -378,6 +381,12 @@ public class MigrationLauncher {
 				return ExitCodes.OK;
 			}
 			case STOPPED -> {
+				String unusable = unusableInput(execution);
+				if (unusable != null) {
+					// the same command would stop the same way: no "rerun to resume" here
+					err.println("keyshift: run " + runId + " stopped: " + unusable + ". Nothing was written.");
+					return ExitCodes.USAGE;
+				}
 				err.println("keyshift: run " + runId + " stopped; rerun the same command to resume.");
 				return ExitCodes.FAILED;
 			}
@@ -390,6 +399,17 @@ public class MigrationLauncher {
 				return ExitCodes.FAILED;
 			}
 		}
+	}
+
+	/** What the load step stopped the run on (a row that belongs to nobody, a row the database refuses), or null. */
+	private static String unusableInput(JobExecution execution) {
+		for (StepExecution step : execution.getStepExecutions()) {
+			if (step.getExitStatus().getExitCode().equals(LoadTasklet.UNUSABLE_INPUT)) {
+				// Spring Batch puts the name of the exception that stopped the job in front of it
+				return step.getExitStatus().getExitDescription().replaceFirst("^([\\w$]+\\.)+\\w+Exception; ", "");
+			}
+		}
+		return null;
 	}
 
 	/** Failures worth another attempt: the database went away or asked us to try again. */

@@ -8,7 +8,7 @@ public record AccountRow(long line, long accountId, String accountName, Plan pla
 
 	public static AccountRow parse(Header header, CsvRow row) throws RowProblem {
 		Fields f = new Fields(header, row);
-		return new AccountRow(row.line(), f.id("account_id"), f.required("account_name"),
+		return new AccountRow(row.line(), f.id("account_id"), f.required("account_name", Fields.ACCOUNT_NAME_MAX),
 				f.code("plan", Plan::parse), f.code("state", AccountState::parse));
 	}
 }

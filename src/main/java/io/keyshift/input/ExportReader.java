@@ -53,8 +53,14 @@ public final class ExportReader {
 				catch (CsvRecordReader.RowProblemAtLine ex) {
 					read++;
 					rejected++;
-					sink.reject(new Reject(file.fileName(), ex.line(), ex.problem().category(), ex.problem().detail(),
-							MaskedRecord.MASK));
+					Reject reject = new Reject(file.fileName(), ex.line(), ex.problem().category(),
+							ex.problem().detail(), MaskedRecord.MASK);
+					if (file == InputFile.MEMBERSHIPS) {
+						sink.unattributed(unattributed(reject)); // the rest of the file, whoever's rows they were
+					}
+					else {
+						sink.reject(reject);
+					}
 					continue;
 				}
 				if (row == null) {
@@ -71,14 +77,8 @@ public final class ExportReader {
 				}
 				catch (RowProblem problem) {
 					rejected++;
-					sink.reject(new Reject(file.fileName(), row.line(), problem.category(), problem.detail(),
-							MaskedRecord.of(file, header, row.fields())));
-					if (file == InputFile.MEMBERSHIPS) {
-						long[] pair = MembershipRow.pairOf(header, row);
-						if (pair != null) {
-							sink.rejectedMembership(row.line(), pair[0], pair[1]);
-						}
-					}
+					rejected(file, header, row, new Reject(file.fileName(), row.line(), problem.category(),
+							problem.detail(), MaskedRecord.of(file, header, row.fields())));
 				}
 			}
 		}
@@ -89,6 +89,40 @@ public final class ExportReader {
 			throw CsvRecordReader.unreadable(file.fileName(), ex);
 		}
 		sink.fileRead(file, read, rejected);
+	}
+
+	/**
+	 * A rejected row, and what it still tells (SPEC §2): a membership row counts against its user
+	 * (and account, when both read as ids), or, when not even its user can be read, belongs to
+	 * nobody; the id a rejected account or key row carries still makes that id repeated.
+	 */
+	private void rejected(InputFile file, Header header, CsvRow row, Reject reject) {
+		switch (file) {
+			case MEMBERSHIPS -> {
+				Long user = Header.idAt(header, row, "user_id");
+				if (user == null) {
+					sink.unattributed(unattributed(reject));
+					return;
+				}
+				sink.reject(reject);
+				Long account = row.fields().length == header.width() ? Header.idAt(header, row, "account_id") : null;
+				sink.rejectedMembership(row.line(), user, account);
+			}
+			case ACCOUNTS, LEGACY_KEYS -> {
+				sink.reject(reject);
+				Long id = Header.idAt(header, row, file == InputFile.ACCOUNTS ? "account_id" : "key_id");
+				if (id != null) {
+					sink.rejectedId(file, row.line(), id);
+				}
+			}
+			case USAGE -> sink.reject(reject);
+		}
+	}
+
+	private static Reject unattributed(Reject reject) {
+		return new Reject(reject.file(), reject.line(), reject.category(), reject.reason()
+				+ "; no user_id can be read, so the row counts against nobody: a real run stops on it unless"
+				+ " --accept-unattributed-rows", reject.record());
 	}
 
 	private void accept(InputFile file, Header header, CsvRow row) throws RowProblem {

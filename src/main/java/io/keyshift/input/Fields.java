@@ -1,12 +1,37 @@
 package io.keyshift.input;
 
+import java.time.DateTimeException;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-/** Reads the typed fields of a row, each failure a {@link RowProblem} that names the column. */
+/**
+ * Reads the typed fields of a row, each failure a {@link RowProblem} that names the column. Every
+ * field obeys {@link Characters}; free text has a length limit (the widths of the columns it is
+ * stored in), so no value that passes here can be refused by the database.
+ */
 final class Fields {
+
+	/** The limits of the README's Input table, in characters (UTF-16 code units: an emoji counts 2). */
+	static final int ACCOUNT_NAME_MAX = 1000;
+
+	static final int EMAIL_MAX = 320;
+
+	static final int ENDPOINT_MAX = 2000;
+
+	static final int CLIENT_MAX = 1000;
+
+	/** A legacy key shorter than this is no key a product would issue (and its hint would be most of it). */
+	static final int API_KEY_MIN = 16;
+
+	static final int API_KEY_MAX = 1000;
+
+	/** Years both databases store the same way. */
+	private static final int FIRST_YEAR = 1;
+
+	private static final int LAST_YEAR = 9999;
 
 	private static final Pattern EMAIL = Pattern.compile("[^@\\s,;:<>\"()\\[\\]]+@[^@\\s,;:<>\"()\\[\\]]+\\.[A-Za-z0-9-]{2,}");
 
@@ -23,16 +48,61 @@ final class Fields {
 		this.values = row.fields();
 	}
 
-	String text(String column) {
-		return values[header.indexOf(column)].strip();
+	/** The field without surrounding blanks, checked against {@link Characters}. */
+	String text(String column) throws RowProblem {
+		String value = values[header.indexOf(column)].strip();
+		String forbidden = Characters.forbidden(value, column.equals("account_name"));
+		if (forbidden != null) {
+			throw new RowProblem("forbidden character in " + column, column + " holds " + forbidden
+					+ ", which no field may hold");
+		}
+		return value;
+	}
+
+	/** Free text of at most {@code max} characters; may be empty. */
+	String text(String column, int max) throws RowProblem {
+		String value = text(column);
+		if (value.length() > max) {
+			throw tooLong(column, value, max, true);
+		}
+		return value;
 	}
 
 	String required(String column) throws RowProblem {
-		String value = text(column);
+		return nonEmpty(column, text(column));
+	}
+
+	private static String nonEmpty(String column, String value) throws RowProblem {
 		if (value.isEmpty()) {
 			throw new RowProblem("empty " + column, column + " is empty");
 		}
 		return value;
+	}
+
+	/** Free text of 1 to {@code max} characters. */
+	String required(String column, int max) throws RowProblem {
+		return nonEmpty(column, text(column, max));
+	}
+
+	/**
+	 * The legacy key: {@value #API_KEY_MIN} to {@value #API_KEY_MAX} characters. Its reasons never
+	 * quote it.
+	 */
+	String secret(String column) throws RowProblem {
+		String value = required(column);
+		if (value.length() < API_KEY_MIN) {
+			throw new RowProblem("too short " + column, column + " is " + value.length()
+					+ " characters long; a legacy key has at least " + API_KEY_MIN);
+		}
+		if (value.length() > API_KEY_MAX) {
+			throw tooLong(column, value, API_KEY_MAX, false);
+		}
+		return value;
+	}
+
+	private static RowProblem tooLong(String column, String value, int max, boolean quote) {
+		return new RowProblem("too long " + column, String.format("%s is %,d characters long; the limit is %,d%s",
+				column, value.length(), max, quote ? " ('" + shown(value) + "')" : ""));
 	}
 
 	long id(String column) throws RowProblem {
@@ -78,8 +148,13 @@ final class Fields {
 	}
 
 	String email(String column) throws RowProblem {
-		String value = required(column);
-		if (value.length() > 320 || !EMAIL.matcher(value).matches()) {
+		String value = required(column, EMAIL_MAX);
+		String invisible = Characters.invisible(value);
+		if (invisible != null) {
+			throw new RowProblem("forbidden character in " + column,
+					column + " holds " + invisible + ", which an e-mail address may not hold");
+		}
+		if (!EMAIL.matcher(value).matches()) {
 			throw new RowProblem("invalid " + column, column + " '" + shown(value) + "' is not an email address");
 		}
 		return value;
@@ -95,14 +170,30 @@ final class Fields {
 		return value.isEmpty() ? null : parseTimestamp(column, value);
 	}
 
+	/** An ISO-8601 timestamp with offset, as the same instant in UTC, in a year from 1 to 9999. */
 	private static OffsetDateTime parseTimestamp(String column, String value) throws RowProblem {
+		OffsetDateTime parsed;
 		try {
-			return OffsetDateTime.parse(value);
+			parsed = OffsetDateTime.parse(value);
 		}
 		catch (DateTimeParseException ex) {
 			throw new RowProblem("invalid " + column,
 					column + " '" + shown(value) + "' is not an ISO-8601 timestamp with offset");
 		}
+		// ±18:00 offsets and years beyond 9999 are ISO-8601, but PostgreSQL refuses offsets past
+		// ±15:59 and the databases store extreme years differently: the instant in UTC, years 1 to 9999
+		OffsetDateTime utc;
+		try {
+			utc = parsed.withOffsetSameInstant(ZoneOffset.UTC);
+		}
+		catch (DateTimeException ex) {
+			utc = null;
+		}
+		if (utc == null || utc.getYear() < FIRST_YEAR || utc.getYear() > LAST_YEAR) {
+			throw new RowProblem("invalid " + column,
+					column + " '" + shown(value) + "' is outside the years " + FIRST_YEAR + " to " + LAST_YEAR);
+		}
+		return utc;
 	}
 
 	/** One to 19 ASCII digits (what a {@code long} can hold at most), checked without a regex: hot in the load. */
@@ -136,6 +227,10 @@ final class Fields {
 	/** A value as quoted in a reason: bounded, so a reason stays one readable line. */
 	private static String shown(String value) {
 		String oneLine = value.replaceAll("[\\r\\n\\t]", " ");
-		return oneLine.length() > 60 ? oneLine.substring(0, 57) + "..." : oneLine;
+		if (oneLine.length() <= 60) {
+			return oneLine;
+		}
+		int end = Character.isHighSurrogate(oneLine.charAt(56)) ? 56 : 57; // never half a character
+		return oneLine.substring(0, end) + "...";
 	}
 }

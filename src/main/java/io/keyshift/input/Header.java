@@ -30,7 +30,7 @@ public final class Header {
 		for (int i = 0; i < names.length; i++) {
 			String name = clean(names[i]);
 			if (!file.columns().contains(name)) {
-				unknown.add(name.isEmpty() ? "(empty)" : name);
+				unknown.add(file.secretColumn() != null ? "#" + (i + 1) : name.isEmpty() ? "(empty)" : shown(name));
 			}
 			else if (index.putIfAbsent(name, i) != null) {
 				repeated.add(name);
@@ -42,7 +42,9 @@ public final class Header {
 			problems.add("missing column" + plural(missing) + " " + String.join(", ", missing));
 		}
 		if (!unknown.isEmpty()) {
-			problems.add("unknown column" + plural(unknown) + " " + String.join(", ", unknown));
+			// a key file without its header row would print a key here: its cells are never quoted
+			problems.add("unknown column" + plural(unknown) + " " + String.join(", ", unknown)
+					+ (file.secretColumn() != null ? " (by position; names not shown, as this file holds keys)" : ""));
 		}
 		if (!repeated.isEmpty()) {
 			problems.add("repeated column" + plural(repeated) + " " + String.join(", ", repeated));
@@ -59,6 +61,20 @@ public final class Header {
 		return n.strip();
 	}
 
+	/** A header cell as quoted in a message: one line, bounded, control characters spelled out. */
+	private static String shown(String name) {
+		StringBuilder out = new StringBuilder();
+		name.codePoints().limit(40).forEach(c -> {
+			if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || c == 0x2028 || c == 0x2029) {
+				out.append(Characters.codePoint(c));
+			}
+			else {
+				out.appendCodePoint(c);
+			}
+		});
+		return name.codePointCount(0, name.length()) > 40 ? out + "..." : out.toString();
+	}
+
 	private static String plural(java.util.Collection<?> items) {
 		return items.size() > 1 ? "s" : "";
 	}
@@ -73,5 +89,15 @@ public final class Header {
 
 	public int indexOf(String column) {
 		return index.get(column);
+	}
+
+	/**
+	 * The id in a row's {@code column}, when that field reads as one; null when it does not or the row
+	 * is too short to have it. A row of the wrong width still counts: its fields before any extra or
+	 * missing comma are where the header says.
+	 */
+	static Long idAt(Header header, CsvRow row, String column) {
+		int i = header.indexOf(column);
+		return i < row.fields().length ? Fields.parseId(row.fields()[i].strip()) : null;
 	}
 }

@@ -16,7 +16,7 @@ public record LegacyKeyRow(long line, long keyId, long userId, String email, Str
 		long keyId = f.id("key_id");
 		long userId = f.id("user_id");
 		String email = f.email("email");
-		String secret = f.required("api_key");
+		String secret = f.secret("api_key");
 		return new LegacyKeyRow(row.line(), keyId, userId, email, Digests.sha256Hex(secret), Digests.hint(secret),
 				f.timestamp("created_at"), f.optionalTimestamp("last_used_at"));
 	}

@@ -1,19 +1,19 @@
 package io.keyshift.input;
 
-import java.util.regex.Pattern;
-
 /**
  * Spells a row back as one CSV line for {@code rejects.csv}, with secrets masked. In the legacy key
  * file the {@code api_key} column is masked; when a row has the wrong number of fields nobody can
- * say which field is the key, so every field that is not plainly an id, a timestamp or an email is
- * masked.
+ * say which field is the key, or which pieces of it an unquoted comma made, and a piece may look
+ * like anything (digits, a timestamp): so every field of such a row is masked. The line is made
+ * storable on both databases: NUL spelled as the six characters {@code \\u0000}, and cut to {@value #MAX_LENGTH}
+ * characters with a marker saying how long it was.
  */
 public final class MaskedRecord {
 
 	static final String MASK = "[redacted]";
 
-	private static final Pattern HARMLESS = Pattern
-		.compile("[0-9]{0,19}|[0-9T:.+\\-Z]{10,35}|[^@\\s,]+@[^@\\s,]+\\.[A-Za-z]{2,}");
+	/** The width of {@code input_reject.record}. */
+	static final int MAX_LENGTH = 100_000;
 
 	private MaskedRecord() {
 	}
@@ -27,14 +27,24 @@ public final class MaskedRecord {
 				shown[i] = shown[i].isEmpty() ? "" : MASK;
 			}
 			else {
-				for (int i = 0; i < shown.length; i++) {
-					if (!HARMLESS.matcher(shown[i].strip()).matches()) {
-						shown[i] = MASK;
-					}
-				}
+				java.util.Arrays.fill(shown, MASK);
 			}
 		}
-		return line(shown);
+		return storable(line(shown));
+	}
+
+	/** The record with NUL spelled out (PostgreSQL stores no NUL), at most {@value #MAX_LENGTH} characters. */
+	static String storable(String record) {
+		String text = record.indexOf('\0') >= 0 ? record.replace("\0", "\\u0000") : record;
+		if (text.length() <= MAX_LENGTH) {
+			return text;
+		}
+		String marker = String.format(" [truncated: %,d characters in all]", text.length());
+		int end = MAX_LENGTH - marker.length();
+		if (Character.isHighSurrogate(text.charAt(end - 1))) {
+			end--; // never half a character
+		}
+		return text.substring(0, end) + marker;
 	}
 
 	/** RFC 4180 spelling of fields: quoted where they hold a comma, quote or line break. */

@@ -13,17 +13,4 @@ public record MembershipRow(long line, long userId, long accountId, License lice
 				f.code("license_type", License::parse), f.code("permission_set", PermissionSet::parse),
 				f.optionalId("project_id"));
 	}
-
-	/**
-	 * The (user, account) pair of a rejected row, when both ids can be read: a rejected grant still
-	 * quarantines its pair. Null when the row is too broken to say whose it is.
-	 */
-	public static long[] pairOf(Header header, CsvRow row) {
-		if (row.fields().length != header.width()) {
-			return null;
-		}
-		Long user = Fields.parseId(row.fields()[header.indexOf("user_id")].strip());
-		Long account = Fields.parseId(row.fields()[header.indexOf("account_id")].strip());
-		return user == null || account == null ? null : new long[] { user, account };
-	}
 }

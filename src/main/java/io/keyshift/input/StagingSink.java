@@ -9,8 +9,17 @@ public interface StagingSink {
 
 	void membership(MembershipRow row);
 
-	/** A rejected membership row whose user and account could still be read: it quarantines the pair. */
-	void rejectedMembership(long line, long userId, long accountId);
+	/**
+	 * A rejected membership row (already given to {@link #reject}) whose user could still be read: it
+	 * quarantines the pair, or, with {@code accountId} null (the account could not be read), the user.
+	 */
+	void rejectedMembership(long line, long userId, Long accountId);
+
+	/** A rejected membership row that names no readable user: it belongs to nobody (instead of {@link #reject}). */
+	void unattributed(Reject reject);
+
+	/** A rejected row of accounts.csv or legacy_api_keys.csv (already given to {@link #reject}) that carries a readable id. */
+	void rejectedId(InputFile file, long line, long id);
 
 	void usage(UsageRow row);
 

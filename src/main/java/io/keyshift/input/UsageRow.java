@@ -8,7 +8,7 @@ public record UsageRow(long line, long keyId, String endpoint, String client, Of
 
 	public static UsageRow parse(Header header, CsvRow row) throws RowProblem {
 		Fields f = new Fields(header, row);
-		return new UsageRow(row.line(), f.id("key_id"), f.required("endpoint"), f.text("client"),
+		return new UsageRow(row.line(), f.id("key_id"), f.required("endpoint", Fields.ENDPOINT_MAX), f.text("client", Fields.CLIENT_MAX),
 				f.timestamp("last_called_at"), f.count("calls"));
 	}
 }

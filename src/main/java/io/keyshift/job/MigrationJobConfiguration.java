@@ -87,12 +87,15 @@ public class MigrationJobConfiguration {
 	@StepScope
 	LoadTasklet loadTasklet(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, StopSignal stop,
 			KeyshiftProperties properties,
-			@Value("#{jobParameters['" + RunParameters.INPUT + "']}") String input, @Value(RUN_ID) long runId) {
+			@Value("#{jobParameters['" + RunParameters.INPUT + "']}") String input, @Value(RUN_ID) long runId,
+			@Value("#{jobParameters['" + RunParameters.DRY_RUN + "']}") String dryRun,
+			@Value("#{jobParameters['" + RunParameters.ACCEPT_UNATTRIBUTED_ROWS + "']}") String acceptUnattributed) {
 		// each batch of staged rows commits on its own, outside the step's transaction
 		TransactionTemplate eachBatch = new TransactionTemplate(transactionManager);
 		eachBatch.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		return new LoadTasklet(Path.of(input), new StagingStore(jdbc, eachBatch, runId), stop,
-				properties.progressInterval());
+				properties.progressInterval(),
+				!Boolean.parseBoolean(dryRun) && !Boolean.parseBoolean(acceptUnattributed));
 	}
 
 	/**

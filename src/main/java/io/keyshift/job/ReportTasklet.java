@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import io.keyshift.report.ReportWriter;
 import io.keyshift.report.RunSummary;
 import io.keyshift.store.ReportStore;
+import io.keyshift.store.UnattributedRows;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,11 +63,17 @@ public class ReportTasklet implements Tasklet {
 		writer.writeReport(row -> store.forEachDecision(runId, row::accept));
 		writer.writeRejects(row -> store.forEachReject(runId, row::accept));
 		RunSummary summary = store.summary(runId, dryRun, revoke, input, Instant.now(clock), MIGRATE_STEP);
+		UnattributedRows unattributed = store.unattributed(runId); // before a dry run's rejects are dropped
 		writer.writeSummary(summary);
 		store.dropStaging(runId, dryRun);
 		chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext()
 			.putString("report.dir", writer.directory().toString());
 		headline(summary).forEach(log::info);
+		if (unattributed.any()) {
+			log.warn("input: {}; {}", unattributed.describe(), dryRun
+					? "a real run would stop here: fix the rows, or run it with --accept-unattributed-rows"
+					: "accepted (--accept-unattributed-rows)");
+		}
 		log.info("report: {}", writer.directory());
 		return RepeatStatus.FINISHED;
 	}

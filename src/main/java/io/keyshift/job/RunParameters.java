@@ -22,6 +22,12 @@ public final class RunParameters {
 
 	public static final String DELIVERY_KEY_FILE = "delivery.key.file";
 
+	/**
+	 * Whether a real run goes on despite membership rows that name no readable user. Not identifying:
+	 * a run stopped on them is resumed by the same command with the option added.
+	 */
+	public static final String ACCEPT_UNATTRIBUTED_ROWS = "accept.unattributed.rows";
+
 	private RunParameters() {
 	}
 }

@@ -36,6 +36,9 @@ public final class Decider {
 		if (user.sharedEmail()) {
 			return List.of(Decision.forUser(Outcome.QUARANTINED, Reason.DUPLICATE_IDENTITY));
 		}
+		if (user.grantRejectedWithoutAccount()) {
+			return List.of(Decision.forUser(Outcome.QUARANTINED, Reason.INVALID_GRANT));
+		}
 		if (user.memberships().isEmpty()) {
 			return List.of(Decision.forUser(Outcome.SKIPPED, Reason.NO_MEMBERSHIPS));
 		}

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.keyshift.report.VisibleText;
+
 /**
  * Renders the message one user receives: a subject, plain text and an HTML alternative, with every
  * value from the payload escaped in the HTML. TOKENS_ISSUED lists each new PAT with its value (shown
@@ -153,9 +155,9 @@ public final class MessageRenderer {
 		}
 		for (NotificationPayload.UsageEntry u : payload.usage()) {
 			StringBuilder line = new StringBuilder(u.endpoint() == null || u.endpoint().isBlank() ? "(endpoint unknown)"
-					: u.endpoint());
+					: VisibleText.of(u.endpoint()));
 			if (u.client() != null && !u.client().isBlank()) {
-				line.append(" from ").append(u.client());
+				line.append(" from ").append(VisibleText.of(u.client()));
 			}
 			if (u.lastCalledAt() != null && !u.lastCalledAt().isBlank()) {
 				line.append(", last call ").append(u.lastCalledAt());
@@ -172,7 +174,7 @@ public final class MessageRenderer {
 		if (accountName == null || accountName.isBlank()) {
 			return accountId == null ? "Your user" : "Account " + accountId;
 		}
-		return accountName + (accountId == null ? "" : " (account " + accountId + ")");
+		return VisibleText.of(accountName) + (accountId == null ? "" : " (account " + accountId + ")");
 	}
 
 	static String reason(String code) {

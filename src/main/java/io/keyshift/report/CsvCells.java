@@ -7,6 +7,9 @@ package io.keyshift.report;
  * "CSV Injection"). Report cells carry user data (emails, account names, rejected records), so an
  * exported value such as {@code =HYPERLINK(...)} must not run on the operator's machine.
  * <p>
+ * Invisible characters (bidirectional overrides, zero-width and control characters) are spelled out
+ * as {@link VisibleText} escapes, so a cell cannot show other text than it holds.
+ * <p>
  * The price is that a negative number such as {@code -5} is also prefixed; the report has no
  * negative numbers, and a quoted one still reads correctly.
  */
@@ -25,6 +28,7 @@ public final class CsvCells {
 		if (cell == null) {
 			return "";
 		}
+		cell = VisibleText.of(cell); // what the cell shows is what it holds (bidi overrides, zero-width characters)
 		if (cell.isEmpty()) {
 			return cell;
 		}

@@ -1,6 +1,10 @@
 package io.keyshift.report;
 
-/** Text made safe for HTML: the report page and the notification e-mails use the same escaping. */
+/**
+ * Text made safe for HTML: the report page and the notification e-mails use the same escaping.
+ * Invisible characters are spelled out first ({@link VisibleText}), so a page cannot show other
+ * text than it holds.
+ */
 public final class HtmlText {
 
 	private HtmlText() {
@@ -11,6 +15,7 @@ public final class HtmlText {
 		if (text == null) {
 			return "";
 		}
+		text = VisibleText.of(text);
 		StringBuilder out = new StringBuilder(text.length() + 16);
 		for (int i = 0; i < text.length(); i++) {
 			char c = text.charAt(i);

@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.UnaryOperator;
 
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -36,6 +37,14 @@ final class BackgroundSender implements AutoCloseable {
 	}
 
 	void send(Runnable batch) {
+		send(batch, ex -> ex);
+	}
+
+	/**
+	 * Sends a batch; if it fails, {@code explain} turns the failure into the one to throw (it runs on
+	 * the sending thread, after the batch's transaction was rolled back).
+	 */
+	void send(Runnable batch, UnaryOperator<RuntimeException> explain) {
 		throwIfFailed();
 		try {
 			slots.acquire();
@@ -51,12 +60,23 @@ final class BackgroundSender implements AutoCloseable {
 				}
 			}
 			catch (RuntimeException ex) {
-				failure = ex;
+				failure = explained(ex, explain);
 			}
 			finally {
 				slots.release();
 			}
 		});
+	}
+
+	/** The failure to throw: the explanation, or the failure itself when explaining fails too. */
+	private static RuntimeException explained(RuntimeException failure, UnaryOperator<RuntimeException> explain) {
+		try {
+			return explain.apply(failure);
+		}
+		catch (RuntimeException ex) {
+			failure.addSuppressed(ex);
+			return failure;
+		}
 	}
 
 	/** Waits until every batch given so far is committed; throws the first failure. */

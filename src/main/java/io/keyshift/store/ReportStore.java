@@ -48,6 +48,11 @@ public class ReportStore {
 		}, runId);
 	}
 
+	/** The rejected membership rows of the run that name no readable user. */
+	public UnattributedRows unattributed(long runId) {
+		return UnattributedRows.of(jdbc, runId);
+	}
+
 	/** A rejects row: file, line, reason, record. */
 	public void forEachReject(long runId, RowConsumer consumer) {
 		jdbc.query("select file, line, reason, record from input_reject where run_id = ? order by file, line",

@@ -2,7 +2,9 @@ package io.keyshift.store;
 
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -35,17 +37,19 @@ public class StagingStore implements StagingSink, AutoCloseable {
 
 	private final long runId;
 
-	private final TableWriter accounts;
+	private final StagedTable accounts;
 
-	private final TableWriter keys;
+	private final StagedTable keys;
 
-	private final TableWriter memberships;
+	private final StagedTable memberships;
 
-	private final TableWriter usage;
+	private final StagedTable usage;
 
-	private final TableWriter rejects;
+	private final StagedTable rejects;
 
-	private final List<TableWriter> all;
+	private final StagedTable rejectedIds;
+
+	private final List<StagedTable> all;
 
 	private final BackgroundSender sender;
 
@@ -70,32 +74,35 @@ public class StagingStore implements StagingSink, AutoCloseable {
 		this.sender = new BackgroundSender(tx);
 		this.dialect = Dialect.of(jdbc);
 		this.streamed = new StreamedRules(jdbc, dialect, runId);
-		this.accounts = dialect.writer(jdbc, "stg_account",
+		this.accounts = new StagedTable(jdbc, dialect, InputFile.ACCOUNTS.fileName(), "stg_account",
 				new String[] { "run_id", "line", "account_id", "account_name", "plan", "state" },
 				new int[] { Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR },
 				BATCH);
-		this.keys = dialect.writer(jdbc, "stg_legacy_key",
+		this.keys = new StagedTable(jdbc, dialect, InputFile.LEGACY_KEYS.fileName(), "stg_legacy_key",
 				new String[] { "run_id", "line", "key_id", "user_id", "email", "email_lower", "fingerprint", "hint",
 						"created_at", "last_used_at" },
 				new int[] { Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR,
 						Types.CHAR, Types.VARCHAR, Types.TIMESTAMP_WITH_TIMEZONE, Types.TIMESTAMP_WITH_TIMEZONE },
 				BATCH);
-		this.memberships = dialect.writer(jdbc, "stg_membership",
+		this.memberships = new StagedTable(jdbc, dialect, InputFile.MEMBERSHIPS.fileName(), "stg_membership",
 				new String[] { "run_id", "line", "user_id", "account_id", "license_type", "permission_set", "project_id",
 						"rejected" },
 				new int[] { Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR,
 						Types.BIGINT, Types.BOOLEAN },
 				BATCH);
-		this.usage = dialect.writer(jdbc, "stg_usage",
+		this.usage = new StagedTable(jdbc, dialect, InputFile.USAGE.fileName(), "stg_usage",
 				new String[] { "run_id", "line", "key_id", "endpoint", "client", "last_called_at", "calls" },
 				new int[] { Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR,
 						Types.TIMESTAMP_WITH_TIMEZONE, Types.BIGINT },
 				BATCH);
-		this.rejects = dialect.writer(jdbc, "input_reject",
-				new String[] { "run_id", "file", "line", "category", "reason", "record" },
-				new int[] { Types.BIGINT, Types.VARCHAR, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR },
+		this.rejects = new StagedTable(jdbc, dialect, null, "input_reject",
+				new String[] { "run_id", "file", "line", "category", "reason", "record", "unattributed" },
+				new int[] { Types.BIGINT, Types.VARCHAR, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
+						Types.BOOLEAN },
 				BATCH);
-		this.all = List.of(accounts, keys, memberships, usage, rejects);
+		this.rejectedIds = new StagedTable(jdbc, dialect, null, "stg_rejected_id", new String[] { "run_id", "file", "line", "id" },
+				new int[] { Types.BIGINT, Types.VARCHAR, Types.BIGINT, Types.BIGINT }, BATCH);
+		this.all = List.of(accounts, keys, memberships, usage, rejects, rejectedIds);
 	}
 
 	/**
@@ -138,8 +145,18 @@ public class StagingStore implements StagingSink, AutoCloseable {
 	}
 
 	@Override
-	public void rejectedMembership(long line, long userId, long accountId) {
+	public void rejectedMembership(long line, long userId, Long accountId) {
 		add(memberships, runId, line, userId, accountId, null, null, null, true);
+	}
+
+	@Override
+	public void unattributed(Reject reject) {
+		add(rejects, runId, reject.file(), reject.line(), reject.category(), reject.reason(), reject.record(), true);
+	}
+
+	@Override
+	public void rejectedId(InputFile file, long line, long id) {
+		add(rejectedIds, runId, file.fileName(), line, id);
 	}
 
 	@Override
@@ -149,7 +166,7 @@ public class StagingStore implements StagingSink, AutoCloseable {
 
 	@Override
 	public void reject(Reject reject) {
-		add(rejects, runId, reject.file(), reject.line(), reject.category(), reject.reason(), reject.record());
+		add(rejects, runId, reject.file(), reject.line(), reject.category(), reject.reason(), reject.record(), false);
 	}
 
 	@Override
@@ -160,13 +177,19 @@ public class StagingStore implements StagingSink, AutoCloseable {
 				file.fileName(), rowsRead));
 	}
 
+	/** The rows read so far that belong to nobody: every row sent first. */
+	public UnattributedRows unattributed() {
+		flushAll();
+		return UnattributedRows.of(jdbc, runId);
+	}
+
 	public void onFlush(FlushListener listener) {
 		this.flushListener = listener;
 	}
 
-	private void add(TableWriter table, Object... values) {
+	private void add(StagedTable table, Object... values) {
 		if (table.add(values)) {
-			sender.send(table.detach());
+			send(table);
 			try {
 				flushListener.flushed();
 			}
@@ -187,9 +210,15 @@ public class StagingStore implements StagingSink, AutoCloseable {
 		}
 	}
 
+	/** Sends a table's open batch on the background thread; a value the database refuses is named by file and line. */
+	private void send(StagedTable table) {
+		StagedTable.Batch batch = table.detach();
+		sender.send(batch.send(), failure -> table.explain(batch.rows(), failure, tx));
+	}
+
 	/** Sends every buffered row and waits until all are committed. */
 	private void flushAll() {
-		all.forEach(table -> sender.send(table.detach()));
+		all.forEach(this::send);
 		sender.drain();
 	}
 
@@ -283,14 +312,14 @@ public class StagingStore implements StagingSink, AutoCloseable {
 	 */
 	private void rejectRepeatedIds() {
 		List<Reject> repeated = new ArrayList<>();
-		streamed.repeatedIds("stg_account", "account_id").forEach((id, n) -> jdbc.query("""
+		streamed.repeatedIds("stg_account", "account_id", rejectedIds(InputFile.ACCOUNTS)).forEach((id, n) -> jdbc.query("""
 				select line, account_id, account_name, plan, state from stg_account
 				where run_id = ? and account_id = ?""", rs -> {
 			repeated.add(new Reject(InputFile.ACCOUNTS.fileName(), rs.getLong(1), "repeated account_id",
 					"account_id " + rs.getLong(2) + " appears on " + n + " rows; all of them are rejected",
 					MaskedRecord.line(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5))));
 		}, runId, id));
-		streamed.repeatedIds("stg_legacy_key", "key_id").forEach((id, n) -> jdbc.query("""
+		streamed.repeatedIds("stg_legacy_key", "key_id", rejectedIds(InputFile.LEGACY_KEYS)).forEach((id, n) -> jdbc.query("""
 				select line, key_id, user_id, email, created_at, last_used_at from stg_legacy_key
 				where run_id = ? and key_id = ?""", rs -> {
 			repeated.add(new Reject(InputFile.LEGACY_KEYS.fileName(), rs.getLong(1), "repeated key_id",
@@ -302,9 +331,19 @@ public class StagingStore implements StagingSink, AutoCloseable {
 			return;
 		}
 		repeated.forEach(this::reject);
-		rejects.flush();
+		rejects.detach().send().run();
 		deleteLines("stg_account", InputFile.ACCOUNTS, repeated);
 		deleteLines("stg_legacy_key", InputFile.LEGACY_KEYS, repeated);
+	}
+
+	/** How many rejected rows of {@code file} carry each id (a hostile export may have many; a sound one few). */
+	private Map<Long, Integer> rejectedIds(InputFile file) {
+		Map<Long, Integer> ids = new HashMap<>();
+		jdbc.query("select id from stg_rejected_id where run_id = ? and file = ?",
+				rs -> {
+					ids.merge(rs.getLong(1), 1, Integer::sum);
+				}, runId, file.fileName());
+		return ids;
 	}
 
 	private void deleteLines(String table, InputFile file, List<Reject> rejected) {
@@ -332,7 +371,7 @@ public class StagingStore implements StagingSink, AutoCloseable {
 			return;
 		}
 		unknown.forEach(this::reject);
-		rejects.flush();
+		rejects.detach().send().run();
 		jdbc.update("""
 				delete from stg_usage u where u.run_id = ? and not exists
 				    (select 1 from stg_legacy_key k where k.run_id = u.run_id and k.key_id = u.key_id)""", runId);

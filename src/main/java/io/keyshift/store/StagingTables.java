@@ -12,7 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class StagingTables {
 
 	public static final List<String> ALL = List.of("stg_account", "stg_legacy_key", "stg_membership", "stg_usage",
-			"stg_user");
+			"stg_user", "stg_rejected_id");
 
 	private StagingTables() {
 	}

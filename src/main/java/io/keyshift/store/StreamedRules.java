@@ -34,10 +34,11 @@ final class StreamedRules {
 	}
 
 	/**
-	 * The ids that more than one row of {@code table} carries in {@code column}, with how many rows
-	 * carry each, read in the order of the (run_id, column) index.
+	 * The ids that more than one row of {@code table} carries in {@code column}, counting the rows
+	 * of the file that were rejected for another reason ({@code rejected}: rows per id), with how
+	 * many rows carry each. Staged ids are read in the order of the (run_id, column) index.
 	 */
-	Map<Long, Integer> repeatedIds(String table, String column) {
+	Map<Long, Integer> repeatedIds(String table, String column, Map<Long, Integer> rejected) {
 		Map<Long, Integer> repeated = new LinkedHashMap<>();
 		long[] last = { 0 };
 		int[] rows = { 0 };
@@ -45,13 +46,14 @@ final class StreamedRules {
 			long id = rs.getLong(1);
 			if (rows[0] > 0 && id == last[0]) {
 				rows[0]++;
-				if (rows[0] > 1) {
-					repeated.put(id, rows[0]);
-				}
 			}
 			else {
 				last[0] = id;
 				rows[0] = 1;
+			}
+			int carrying = rows[0] + rejected.getOrDefault(id, 0);
+			if (carrying > 1) {
+				repeated.put(id, carrying);
 			}
 		}, runId);
 		return repeated;

@@ -124,7 +124,8 @@ public class UserCaseSource {
 		if (!decided.isEmpty()) {
 			users.removeIf(u -> decided.contains(u.userId()));
 		}
-		Map<Long, TreeMap<Long, PairRows>> pairs = memberships(first, last);
+		Set<Long> rejectedWithoutAccount = new HashSet<>();
+		Map<Long, TreeMap<Long, PairRows>> pairs = memberships(first, last, rejectedWithoutAccount);
 		Map<PairKey, ExistingToken> tokens = existingTokens(first, last);
 		Map<Long, List<KeyUsage>> usage = usage(first, last);
 		List<UserCase> cases = new ArrayList<>(users.size());
@@ -135,7 +136,8 @@ public class UserCaseSource {
 						new ArrayList<>(pair.grants), tokens.get(tokenKey(user.keyId(), pair.accountId))));
 			}
 			cases.add(new UserCase(user.userId(), user.keyId(), user.email(), user.keyCount(), user.sharedEmail(),
-					user.keyStatus(), memberships, usage.getOrDefault(user.keyId(), List.of())));
+					user.keyStatus(), memberships, usage.getOrDefault(user.keyId(), List.of()),
+					rejectedWithoutAccount.contains(user.userId())));
 		}
 		return new Page(cases, last, complete);
 	}
@@ -144,14 +146,23 @@ public class UserCaseSource {
 	public record Page(List<UserCase> users, long lastUserId, boolean complete) {
 	}
 
-	private Map<Long, TreeMap<Long, PairRows>> memberships(long first, long last) {
+	/**
+	 * The users' membership rows by user and account; the users with a rejected row whose account
+	 * could not be read go to {@code rejectedWithoutAccount}.
+	 */
+	private Map<Long, TreeMap<Long, PairRows>> memberships(long first, long last, Set<Long> rejectedWithoutAccount) {
 		Map<Long, Account> accounts = accounts();
 		Map<Long, TreeMap<Long, PairRows>> byUser = new HashMap<>();
 		jdbc.query("""
 				select m.user_id, m.account_id, m.rejected, m.license_type, m.permission_set, m.project_id
 				from stg_membership m
 				where m.run_id = ? and m.user_id between ? and ?""", rs -> {
-			long accountId = rs.getLong(2);
+			Long readAccount = rs.getObject(2, Long.class);
+			if (readAccount == null) {
+				rejectedWithoutAccount.add(rs.getLong(1));
+				return;
+			}
+			long accountId = readAccount;
 			PairRows pair = byUser.computeIfAbsent(rs.getLong(1), u -> new TreeMap<>())
 				.computeIfAbsent(accountId, a -> new PairRows(a, accounts.get(a)));
 			if (rs.getBoolean(3)) {

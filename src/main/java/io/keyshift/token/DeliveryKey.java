@@ -63,6 +63,18 @@ public final class DeliveryKey {
 	 * base64, wrong length), never quoting the file's content
 	 */
 	public static DeliveryKey load(Path file) {
+		return load(file, Files::newInputStream);
+	}
+
+	/** How a key file is opened; tests pass one that fails as an unreadable file does, even for root. */
+	@FunctionalInterface
+	interface Opener {
+
+		InputStream open(Path file) throws IOException;
+
+	}
+
+	static DeliveryKey load(Path file, Opener opener) {
 		if (Files.isDirectory(file)) {
 			throw invalid(file, "is a directory, not a key file");
 		}
@@ -70,7 +82,7 @@ public final class DeliveryKey {
 			throw invalid(file, "does not exist (" + HOW_TO_MAKE + file.getFileName() + ")");
 		}
 		byte[] raw;
-		try (InputStream in = Files.newInputStream(file)) {
+		try (InputStream in = opener.open(file)) {
 			raw = in.readNBytes(MAX_FILE_BYTES + 1);
 		}
 		catch (AccessDeniedException ex) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.keyshift.support.Csv;
 import io.keyshift.support.TestDatabase;
 import io.keyshift.token.Digests;
 import io.keyshift.token.TokenMinter;
@@ -63,6 +65,10 @@ class DeliverCommandIT {
 
 	private static final String FROM = "keyshift@example.com";
 
+	private static final Path EXPECTED_REPORT = Path.of("src/test/resources/sample-expected/report.csv");
+
+	private static final List<String> EXPECTED_NOTIFICATIONS = expectedNotifications();
+
 	@TempDir
 	Path tmp;
 
@@ -95,12 +101,36 @@ class DeliverCommandIT {
 		new SecureRandom().nextBytes(bytes);
 		key = Files.writeString(tmp.resolve("delivery.key"), Base64.getEncoder().encodeToString(bytes) + "\n");
 		assertThat(run(List.of("migrate", "--input", SAMPLE.toString(), "--report-dir", tmp.resolve("report").toString(),
-				"--delivery-key-file", key.toString())))
+				"--delivery-key-file", key.toString(), "--accept-unattributed-rows")))
 			.as(err.toString())
 			.isZero();
 		long queued = count("select count(*) from token_notification where status = 'PENDING'");
-		assertThat(queued).isGreaterThan(10);
+		assertThat(queued).as("the README's figure for the sample").isEqualTo(22);
+		List<String> notified = db.jdbc().queryForList("select user_id || '|' || email || '|' || kind"
+				+ " from token_notification", String.class);
+		assertThat(notified).containsExactlyInAnyOrderElementsOf(EXPECTED_NOTIFICATIONS);
 		return queued;
+	}
+
+	/**
+	 * The notifications SPEC §6 asks for, from the hand-derived expected report: {@code user|email|kind},
+	 * TOKENS_ISSUED to a user with a CREATED row, NO_TOKEN_ISSUED to a user whose rows are all SKIPPED.
+	 */
+	private static List<String> expectedNotifications() {
+		Map<String, List<Map<String, String>>> byUser = new LinkedHashMap<>();
+		for (Map<String, String> row : Csv.read(EXPECTED_REPORT)) {
+			byUser.computeIfAbsent(row.get("user_id") + "|" + row.get("email"), u -> new ArrayList<>()).add(row);
+		}
+		List<String> expected = new ArrayList<>();
+		byUser.forEach((user, rows) -> {
+			if (rows.stream().anyMatch(r -> r.get("outcome").equals("CREATED"))) {
+				expected.add(user + "|TOKENS_ISSUED");
+			}
+			else if (rows.stream().allMatch(r -> r.get("outcome").equals("SKIPPED"))) {
+				expected.add(user + "|NO_TOKEN_ISSUED");
+			}
+		});
+		return expected;
 	}
 
 	private int deliver(int smtpPort, String... more) {
@@ -156,9 +186,13 @@ class DeliverCommandIT {
 	 */
 	private List<String> verifyReceived(MimeMessage[] received) throws Exception {
 		JdbcTemplate jdbc = db.jdbc();
+		// who must get a message: from the expected report, not from what migrate queued
 		Map<String, Long> userByEmail = new HashMap<>();
-		jdbc.query("select email, user_id from token_notification",
-				rs -> { userByEmail.put(rs.getString(1), rs.getLong(2)); });
+		for (String notification : EXPECTED_NOTIFICATIONS) {
+			String[] cells = notification.split("\\|");
+			userByEmail.put(cells[1], Long.parseLong(cells[0]));
+		}
+		assertThat(userByEmail).hasSize(22);
 		assertThat(received).hasSize(userByEmail.size());
 		Set<String> recipients = new HashSet<>();
 		List<String> tokens = new ArrayList<>();
@@ -169,6 +203,8 @@ class DeliverCommandIT {
 			assertThat(message.getContentType()).startsWith("multipart/alternative");
 			String text = part(message, 0);
 			List<String> inText = tokensIn(text);
+			assertThat(inText).as("one token per CREATED row of %s in the expected report", to)
+				.hasSize(expectedTokens(to));
 			assertThat(tokensIn(part(message, 1))).containsExactlyElementsOf(inText);
 			assertThat(text).contains("What to do now", "/v2/accounts and /v3/accounts", "service tokens");
 			for (String token : inText) {
@@ -200,6 +236,13 @@ class DeliverCommandIT {
 	private String errAfterWarning() {
 		assertThat(err()).startsWith(PLAIN_SMTP_WARNING);
 		return err().substring(PLAIN_SMTP_WARNING.length());
+	}
+
+	private static int expectedTokens(String email) {
+		return (int) Csv.read(EXPECTED_REPORT)
+			.stream()
+			.filter(r -> r.get("email").equals(email) && r.get("outcome").equals("CREATED"))
+			.count();
 	}
 
 	private void assertNoTokenIn(CapturedOutput logs, List<String> tokens) {
@@ -285,5 +328,37 @@ class DeliverCommandIT {
 		assertThat(count("select count(*) from token_notification where status = 'DELIVERED' and payload is null"))
 			.isEqualTo(queued);
 		assertNoTokenIn(logs, tokens);
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.Kind.class)
+	void anEmailShowsAHostileAccountNameAsTheTextItHoldsWithInvisibleCharactersSpelledOut(TestDatabase.Kind kind)
+			throws Exception {
+		db = TestDatabase.create(kind, tmp);
+		byte[] bytes = new byte[32];
+		new SecureRandom().nextBytes(bytes);
+		key = Files.writeString(tmp.resolve("delivery.key"), Base64.getEncoder().encodeToString(bytes) + "\n");
+		// a name the reader lets through: markup, a zero-width space and a right-to-left mark
+		Path input = Files.createDirectories(tmp.resolve("hostile"));
+		Files.writeString(input.resolve("accounts.csv"),
+				"account_id,account_name,plan,state\n1,<b>Zero\u200Bwidth</b> \u200Fmark,team,active\n");
+		Files.writeString(input.resolve("legacy_api_keys.csv"), "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "10,7,paul@example.com,ak_paul_0123456789abcdef,2026-11-09T12:00:00Z,\n");
+		Files.writeString(input.resolve("account_memberships.csv"),
+				"user_id,account_id,license_type,permission_set,project_id\n7,1,developer,admin,\n");
+		assertThat(run(List.of("migrate", "--input", input.toString(), "--report-dir", tmp.resolve("report").toString(),
+				"--delivery-key-file", key.toString())))
+			.as(err.toString())
+			.isZero();
+
+		assertThat(deliver(liveSmtp())).as(err()).isZero();
+
+		MimeMessage[] received = greenMail.getReceivedMessages();
+		assertThat(received).hasSize(1);
+		String text = part(received[0], 0);
+		String html = part(received[0], 1);
+		assertThat(text).contains("<b>Zero\\u200Bwidth</b> \\u200Fmark (account 1)");
+		assertThat(html).contains("&lt;b&gt;Zero\\u200Bwidth&lt;/b&gt; \\u200Fmark").doesNotContain("<b>Zero");
+		assertThat(text + html).doesNotContain("\u200B").doesNotContain("\u200F");
 	}
 }

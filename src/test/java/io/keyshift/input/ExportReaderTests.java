@@ -174,7 +174,7 @@ class ExportReaderTests {
 		read();
 		assertThat(sink.rejects).extracting(Reject::category).containsExactly("unknown license_type",
 				"unknown permission_set");
-		assertThat(sink.rejectedPairs).extracting(p -> p[1] + "/" + p[2]).containsExactly("7/10", "7/11");
+		assertThat(sink.rejectedGrants).containsExactly("2/7/10", "3/7/11");
 	}
 
 	@Test
@@ -245,5 +245,171 @@ class ExportReaderTests {
 		read();
 		assertThat(sink.accounts).singleElement().satisfies(a -> assertThat(a.line()).isEqualTo(3));
 		assertThat(sink.rejects).isEmpty();
+	}
+
+	@Test
+	void rejectsAnAccountNameOverItsLimitNamingTheColumnAndTheLimitAndKeepsOneAtTheLimit() throws IOException {
+		String atLimit = "n".repeat(1000);
+		String over = "Acme " + "x".repeat(996); // 1,001 characters
+		write("accounts.csv", "account_id,account_name,plan,state\n10," + atLimit + ",team,active\n11," + over
+				+ ",team,active\n");
+		read();
+		assertThat(sink.accounts).extracting(AccountRow::accountId).containsExactly(10L);
+		Reject r = onlyReject();
+		assertThat(r.category()).isEqualTo("too long account_name");
+		assertThat(r.reason()).isEqualTo("account_name is 1,001 characters long; the limit is 1,000 ('Acme "
+				+ "x".repeat(52) + "...')");
+		assertThat(sink.rejectedIds).containsExactly("accounts.csv:3:11");
+	}
+
+	@Test
+	void rejectsEndpointAndClientOverTheirLimits() throws IOException {
+		write("api_key_usage.csv", "key_id,endpoint,client,last_called_at,calls\n"
+				+ "1,/" + "e".repeat(2000) + ",curl,2026-11-09T12:00:00Z,1\n"
+				+ "1,/api/v2/accounts/," + "c".repeat(1001) + ",2026-11-09T12:00:00Z,1\n"
+				+ "1,/" + "e".repeat(1999) + "," + "c".repeat(1000) + ",2026-11-09T12:00:00Z,1\n");
+		read();
+		assertThat(sink.rejects).extracting(Reject::category).containsExactly("too long endpoint", "too long client");
+		assertThat(sink.rejects.get(0).reason()).startsWith("endpoint is 2,001 characters long; the limit is 2,000");
+		assertThat(sink.usage).hasSize(1);
+	}
+
+	@Test
+	void rejectsNulControlCharactersAndBidiControlsInAnyFieldButAllowsLineBreaksInAccountNames() throws IOException {
+		write("accounts.csv", "account_id,account_name,plan,state\n"
+				+ "10,Nul\u0000Corp,team,active\n" // NUL
+				+ "11,Esc\u001B[31mCorp,team,active\n" // an ANSI escape
+				+ "12,\"Acme \u202Egnp.exe\",team,active\n" // right-to-left override
+				+ "13,Isolate\u2066x\u2069,team,active\n" // isolate
+				+ "14,\"Two\nlines\tand a tab\",team,active\n" // allowed in a name
+				+ "15,C1\u0085Corp,team,active\n" // C1 control (NEL)
+				+ "16,Sep\u2028Corp,team,active\n" // line separator
+				+ "17,Zero\u200Bwidth,team,active\n" // invisible, but allowed in a name (spelled out in reports)
+				+ "18,Acme,te\u0000am,active\n"); // NUL in a code
+		read();
+		assertThat(sink.accounts).extracting(AccountRow::accountId).containsExactly(14L, 17L);
+		assertThat(sink.rejects).extracting(Reject::line).containsExactly(2L, 3L, 4L, 5L, 8L, 9L, 11L); // the name with a line break takes lines 6 and 7
+		assertThat(sink.rejects.get(0).reason())
+			.isEqualTo("account_name holds NUL (U+0000), which no field may hold");
+		assertThat(sink.rejects.get(2).reason())
+			.isEqualTo("account_name holds a bidirectional control (U+202E), which no field may hold");
+		assertThat(sink.rejects.get(6).category()).isEqualTo("forbidden character in plan");
+		assertThat(sink.rejects).extracting(Reject::record).allMatch(r -> r.indexOf('\0') < 0);
+		assertThat(sink.rejects.get(0).record()).isEqualTo("10,Nul\\u0000Corp,team,active");
+	}
+
+	@Test
+	void rejectsInvisibleAndControlCharactersInEmailsEndpointsAndClients() throws IOException {
+		write("legacy_api_keys.csv", "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "1,7,paul\u200B@example.com," + SECRET + ",2026-11-09T12:00:00Z,\n"
+				+ "2,8,paul@exa\u0000mple.com," + SECRET + "2,2026-11-09T12:00:00Z,\n"
+				+ "3,9,\u202Epaul@example.com," + SECRET + "3,2026-11-09T12:00:00Z,\n");
+		write("api_key_usage.csv", "key_id,endpoint,client,last_called_at,calls\n"
+				+ "1,/api/\u202E,curl,2026-11-09T12:00:00Z,1\n" + "1,/api,cu\u0007rl,2026-11-09T12:00:00Z,1\n");
+		read();
+		assertThat(sink.keys).isEmpty();
+		assertThat(sink.usage).isEmpty();
+		assertThat(sink.rejects).extracting(Reject::category).containsExactly("forbidden character in email",
+				"forbidden character in email", "forbidden character in email", "forbidden character in endpoint",
+				"forbidden character in client");
+		assertThat(sink.rejects.get(0).reason()).isEqualTo(
+				"email holds an invisible formatting character (U+200B), which an e-mail address may not hold");
+	}
+
+	@Test
+	void rejectsALegacyKeyShorterThanSixteenCharactersWithoutQuotingIt() throws IOException {
+		write("legacy_api_keys.csv", "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "1,7,paul@example.com,Q7z!,2026-11-09T12:00:00Z,\n"
+				+ "2,8,jessica@example.com,abcdefghijklmno,2026-11-09T12:00:00Z,\n"
+				+ "3,9,leto@example.com,abcdefghijklmnop,2026-11-09T12:00:00Z,\n");
+		read();
+		assertThat(sink.keys).extracting(LegacyKeyRow::keyId).containsExactly(3L);
+		assertThat(sink.rejects).extracting(Reject::reason).containsExactly(
+				"api_key is 4 characters long; a legacy key has at least 16",
+				"api_key is 15 characters long; a legacy key has at least 16");
+		assertThat(sink.rejects).extracting(Reject::record).noneMatch(r -> r.contains("Q7z!") || r.contains("abcdefghijklmno"));
+	}
+
+	@Test
+	void readsExtremeOffsetsAsTheSameInstantInUtcAndRejectsYearsOutsideOneTo9999() throws IOException {
+		write("legacy_api_keys.csv", "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "1,7,paul@example.com," + SECRET + ",2026-11-09T12:00:00+18:00,\n"
+				+ "2,8,jessica@example.com," + SECRET + "2,+10000-01-01T00:00:00Z,\n"
+				+ "3,9,leto@example.com," + SECRET + "3,0000-12-31T23:00:00Z,\n"
+				+ "4,10,alia@example.com," + SECRET + "4,9999-12-31T23:00:00-01:00,\n");
+		read();
+		assertThat(sink.keys).singleElement().satisfies(k -> {
+			assertThat(k.keyId()).isEqualTo(1);
+			assertThat(k.createdAt()).hasToString("2026-11-08T18:00Z");
+		});
+		assertThat(sink.rejects).extracting(Reject::reason).containsExactly(
+				"created_at '+10000-01-01T00:00:00Z' is outside the years 1 to 9999",
+				"created_at '0000-12-31T23:00:00Z' is outside the years 1 to 9999",
+				"created_at '9999-12-31T23:00:00-01:00' is outside the years 1 to 9999");
+	}
+
+	@Test
+	void aRejectedMembershipRowCountsAgainstItsPairOrItsUserOrNobody() throws IOException {
+		write("account_memberships.csv", "user_id,account_id,license_type,permission_set,project_id\n"
+				+ "5,1,developer,superuser,\n" // pair readable
+				+ "5,1O,developer,admin,\n" // account garbled: the user only
+				+ "6,1,developer,admin,,\n" // one field too many: the user only
+				+ "u-7,1,developer,admin,\n" // nobody
+				+ "7\n"); // too short, but its user_id column reads
+		read();
+		assertThat(sink.rejectedGrants).containsExactly("2/5/1", "3/5/-", "4/6/-", "6/7/-");
+		assertThat(sink.unattributed).singleElement().satisfies(r -> {
+			assertThat(r.line()).isEqualTo(5);
+			assertThat(r.reason()).isEqualTo("user_id 'u-7' is not a positive 64-bit integer; no user_id can be read,"
+					+ " so the row counts against nobody: a real run stops on it unless --accept-unattributed-rows");
+		});
+		assertThat(sink.rejects).hasSize(5);
+	}
+
+	@Test
+	void anUnclosedQuoteInTheMembershipFileBelongsToNobody() throws IOException {
+		write("account_memberships.csv",
+				"user_id,account_id,license_type,permission_set,project_id\n7,10,developer,admin,\n\"8,10,developer,admin,\n");
+		read();
+		assertThat(sink.unattributed).extracting(Reject::line).containsExactly(3L);
+	}
+
+	@Test
+	void keepsTheIdsOfRejectedAccountAndKeyRows() throws IOException {
+		write("accounts.csv", "account_id,account_name,plan,state\n1,Acme,team,active\n1,Acme Dev,developr,active\n"
+				+ "x,Nobody,team,active\n");
+		write("legacy_api_keys.csv", "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "9,7,paul@example.com,short,2026-11-09T12:00:00Z,\n");
+		read();
+		assertThat(sink.rejectedIds).containsExactly("accounts.csv:3:1", "legacy_api_keys.csv:2:9");
+	}
+
+	@Test
+	void aKeyFileWithoutItsHeaderRowStopsWithoutPrintingItsFirstRow() throws IOException {
+		write("legacy_api_keys.csv", "1,7,paul@example.com," + SECRET + ",2026-11-09T12:00:00Z,\n");
+		assertThatThrownBy(() -> Export.open(dir)).isInstanceOf(InputProblem.class)
+			.hasMessage("legacy_api_keys.csv line 1: missing columns key_id, user_id, email, api_key, created_at,"
+					+ " last_used_at; unknown columns #1, #2, #3, #4, #5, #6 (by position; names not shown, as this file"
+					+ " holds keys) (expected: key_id,user_id,email,api_key,created_at,last_used_at)")
+			.message().doesNotContain(SECRET).doesNotContain("paul");
+	}
+
+	@Test
+	void masksEveryCellOfAKeyRowOfTheWrongWidthEvenDigitsAndTimestamps() throws IOException {
+		// an unquoted comma cut the key into a digit piece and a timestamp-looking piece
+		write("legacy_api_keys.csv", "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "1,7,paul@example.com,1234567890123456,2026-11-09T12:00:00Z,2026-11-09T12:00:00Z,\n");
+		read();
+		assertThat(onlyReject().record())
+			.isEqualTo("[redacted],[redacted],[redacted],[redacted],[redacted],[redacted],[redacted]");
+	}
+
+	@Test
+	void cutsAVeryLongRejectedRecordToAStorableLengthWithAMarker() throws IOException {
+		write("accounts.csv", "account_id,account_name,plan,state\n10," + "y".repeat(150_000) + ",team\n");
+		read();
+		String record = onlyReject().record();
+		assertThat(record).hasSize(100_000).startsWith("10,yyy")
+			.endsWith(" [truncated: 150,008 characters in all]");
 	}
 }

@@ -12,8 +12,6 @@ class RecordingSink implements StagingSink {
 
 	final List<MembershipRow> memberships = new ArrayList<>();
 
-	final List<long[]> rejectedPairs = new ArrayList<>();
-
 	final List<UsageRow> usage = new ArrayList<>();
 
 	final List<Reject> rejects = new ArrayList<>();
@@ -35,9 +33,29 @@ class RecordingSink implements StagingSink {
 		memberships.add(row);
 	}
 
+	/** line/user/account of rejected membership rows that name their user; account "-" when unreadable. */
+	final List<String> rejectedGrants = new ArrayList<>();
+
+	/** Rejected membership rows that name nobody (also in {@link #rejects}). */
+	final List<Reject> unattributed = new ArrayList<>();
+
+	/** file:line:id of rejected rows that carry a readable id. */
+	final List<String> rejectedIds = new ArrayList<>();
+
 	@Override
-	public void rejectedMembership(long line, long userId, long accountId) {
-		rejectedPairs.add(new long[] { line, userId, accountId });
+	public void rejectedMembership(long line, long userId, Long accountId) {
+		rejectedGrants.add(line + "/" + userId + "/" + (accountId == null ? "-" : accountId));
+	}
+
+	@Override
+	public void unattributed(Reject reject) {
+		unattributed.add(reject);
+		rejects.add(reject);
+	}
+
+	@Override
+	public void rejectedId(InputFile file, long line, long id) {
+		rejectedIds.add(file.fileName() + ":" + line + ":" + id);
 	}
 
 	@Override

@@ -166,4 +166,36 @@ class DeciderTests {
 				List.of(pair(TEAM, License.DEVELOPER, grant(PermissionSet.ADMIN, null))), List.of());
 		assertThat(real.decide(revoked).keyStatus()).isEqualTo(LegacyKeyStatus.REVOKED);
 	}
+
+	private static UserCase withGrantRejectedWithoutAccount(boolean sharedEmail, Membership... memberships) {
+		return new UserCase(7, 70, "paul@example.com", 1, sharedEmail, null, List.of(memberships), List.of(), true);
+	}
+
+	@Test
+	void quarantinesTheWholeUserWhenARejectedGrantNamesNoReadableAccount() {
+		// one valid admin row in TEAM: without the rule the PAT would carry fewer grants than the user has
+		Verdict v = real.decide(withGrantRejectedWithoutAccount(false,
+				pair(TEAM, License.DEVELOPER, grant(PermissionSet.ADMIN, null))));
+		assertThat(outcomes(v)).containsExactly("QUARANTINED/INVALID_GRANT");
+		assertThat(v.decisions().get(0).accountId()).isNull();
+		assertThat(v.decisions().get(0).permissions()).isEmpty();
+		assertThat(v.keyStatus()).as("bad data never locks a user out").isEqualTo(LegacyKeyStatus.ACTIVE);
+		assertThat(v.notification()).isNull();
+	}
+
+	@Test
+	void aUserWhoseOnlyRowsWereRejectedIsQuarantinedNotSkippedForNoMemberships() {
+		Verdict v = new Decider(false, true).decide(withGrantRejectedWithoutAccount(false));
+		assertThat(outcomes(v)).containsExactly("QUARANTINED/INVALID_GRANT");
+		assertThat(v.keyStatus()).as("not revoked, even with --revoke-legacy-keys").isEqualTo(LegacyKeyStatus.ACTIVE);
+		assertThat(v.notification()).as("no 'you are in no account' notice").isNull();
+	}
+
+	@Test
+	void userLevelInvalidGrantComesAfterDuplicateKeysAndIdentities() {
+		assertThat(outcomes(real.decide(withGrantRejectedWithoutAccount(true))))
+			.containsExactly("QUARANTINED/DUPLICATE_IDENTITY");
+		UserCase twoKeys = new UserCase(7, 70, "paul@example.com", 2, false, null, List.of(), List.of(), true);
+		assertThat(outcomes(real.decide(twoKeys))).containsExactly("QUARANTINED/DUPLICATE_LEGACY_KEY");
+	}
 }

@@ -156,6 +156,7 @@ class DeliveryCommandIT {
 			seedTokens(db, key, 1, 1);
 			seedNoToken(db, key, 2, 1);
 			UUID other = seedTokens(db, randomKey(), 3, 2);
+			Object sealed = db.row(other).get("PAYLOAD");
 
 			assertThat(deliver(db, key)).isEqualTo(DeliveryCommand.FAILED);
 
@@ -169,7 +170,7 @@ class DeliveryCommandIT {
 			assertThat(row.get("STATUS")).isEqualTo("PENDING");
 			assertThat(row.get("ATTEMPTS")).isEqualTo(0);
 			assertThat(row.get("NEXT_ATTEMPT_AT")).isNull();
-			assertThat(row.get("PAYLOAD")).isNotNull();
+			assertThat(row.get("PAYLOAD")).as("the other run's payload, untouched").isNotNull().isEqualTo(sealed);
 		}
 	}
 

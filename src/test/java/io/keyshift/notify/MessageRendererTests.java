@@ -77,6 +77,21 @@ class MessageRendererTests {
 	}
 
 	@Test
+	void spellsOutBidiOverridesAndInvisibleCharactersOfAccountNamesAndUsageInTextAndHtml() {
+		// U+202E (right-to-left override) would show "Acme gnp.exe" as "Acme exe.png"; U+200B is invisible
+		NotificationPayload payload = new NotificationPayload("TOKENS_ISSUED", 42, "ana@example.com",
+				List.of(new TokenEntry(1, "Acme \u202Egnp.exe", "name", "0001", "admin@all", TOKEN_A)), List.of(),
+				List.of(new UsageEntry("/api/\u2066v2", "cu\u200Brl", null, 1)));
+
+		RenderedMessage m = renderer.render(payload);
+
+		for (String body : List.of(m.text(), m.html())) {
+			assertThat(body).doesNotContain("\u202E", "\u2066", "\u200B")
+				.contains("Acme \\u202Egnp.exe (account 1)", "/api/\\u2066v2", "cu\\u200Brl");
+		}
+	}
+
+	@Test
 	void bothKindsCarryTheMigrationSteps() {
 		RenderedMessage tokens = renderer.render(tokensIssued(List.of()));
 		RenderedMessage none = renderer.render(new NotificationPayload("NO_TOKEN_ISSUED", 9, "bo@example.com",

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * A headless Chromium for tests: it loads a local page and hands back the DOM it built, or a
- * screenshot. CI installs Debian's {@code chromium} ({@code .ci/run}); {@code KEYSHIFT_CHROMIUM}
+ * screenshot. {@code ./test} installs Debian's {@code chromium} when none is there; {@code KEYSHIFT_CHROMIUM}
  * names another binary. Without one the test fails, it does not skip: a report nobody rendered is
  * not a tested report.
  */
@@ -59,7 +59,12 @@ final class Chromium {
 		}
 		return fail("no Chromium found on PATH (looked for " + String.join(", ", NAMES) + "). This test renders "
 				+ "summary.html in a real browser and must not be skipped: install it (Debian/Ubuntu: "
-				+ "apt-get install -y --no-install-recommends chromium; .ci/run does) or set KEYSHIFT_CHROMIUM.");
+				+ "apt-get install -y --no-install-recommends chromium; ./test does) or set KEYSHIFT_CHROMIUM.");
+	}
+
+	/** The browser binary this runs. */
+	Path binary() {
+		return binary;
 	}
 
 	/** The DOM the browser built from the page, serialised ({@code --dump-dom}). */

@@ -39,6 +39,6 @@ class ChromiumTests {
 		Path browser = Files.writeString(bin.resolve("chromium-browser"), "#!/bin/sh\n");
 		assertThat(browser.toFile().setExecutable(true)).isTrue();
 
-		assertThat(Chromium.find(tmp, Map.of("PATH", "/nonexistent:" + bin))).isNotNull();
+		assertThat(Chromium.find(tmp, Map.of("PATH", "/nonexistent:" + bin)).binary()).isEqualTo(browser);
 	}
 }

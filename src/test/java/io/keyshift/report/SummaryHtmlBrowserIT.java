@@ -149,6 +149,32 @@ class SummaryHtmlBrowserIT {
 		assertNoSecret(dom, report, export);
 	}
 
+	@Test
+	void showsHostileAccountNamesAsTheTextTheyHoldWithInvisibleCharactersSpelledOut() throws IOException {
+		db = TestDatabase.create(TestDatabase.Kind.H2, tmp);
+		// names the reader lets through (no control or bidi override): markup, a formula, invisible marks
+		Path input = tmp.resolve("hostile-export");
+		Files.createDirectories(input);
+		Files.writeString(input.resolve("accounts.csv"), "account_id,account_name,plan,state\n"
+				+ "1,<script>alert(1)</script> & Co,team,active\n" + "2,Zero\u200Bwidth \u200Fmark,enterprise,active\n"
+				+ "3,=SUM(1;2),team,active\n");
+		Files.writeString(input.resolve("legacy_api_keys.csv"), "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "10,7,paul@example.com,ak_paul_0123456789abcdef,2026-11-09T12:00:00Z,\n");
+		Files.writeString(input.resolve("account_memberships.csv"),
+				"user_id,account_id,license_type,permission_set,project_id\n7,1,developer,admin,\n"
+						+ "7,2,developer,admin,\n7,3,developer,admin,\n");
+		Path report = new JobRun(db, tmp).realRun(input, "hostile");
+
+		String dom = render(report, "hostile");
+
+		assertThat(rows(dom, "top-accounts")).extracting(r -> r.get(1))
+			.containsExactlyInAnyOrder("<script>alert(1)</script> & Co", "Zero\\u200Bwidth \\u200Fmark", "=SUM(1;2)");
+		assertThat(dom).doesNotContain("\u200B").doesNotContain("\u200F");
+		assertSelfContained(dom, report); // no <script> element: the name is text
+		assertThat(Csv.project(Csv.read(report.resolve(ReportFiles.REPORT_CSV)), "account_id", "account_name"))
+			.containsExactly("1|<script>alert(1)</script> & Co", "2|Zero\\u200Bwidth \\u200Fmark", "3|'=SUM(1;2)");
+	}
+
 	private String render(Path report, String name) throws IOException {
 		Path page = report.resolve(ReportFiles.SUMMARY_HTML);
 		assertThat(page).isRegularFile();

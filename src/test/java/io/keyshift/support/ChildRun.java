@@ -26,9 +26,12 @@ public final class ChildRun {
 
 	private final List<String> lines = new CopyOnWriteArrayList<>();
 
+	/** Reads the child's output into {@link #lines} until the child closes it (ends). */
+	private final Thread pump;
+
 	private ChildRun(Process process) {
 		this.process = process;
-		Thread pump = new Thread(() -> {
+		this.pump = new Thread(() -> {
 			try (BufferedReader reader = new BufferedReader(
 					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
 				String line;
@@ -89,6 +92,7 @@ public final class ChildRun {
 	public void kill() throws InterruptedException {
 		process.destroyForcibly();
 		process.waitFor();
+		pump.join(10_000);
 	}
 
 	public void terminate() throws IOException, InterruptedException {
@@ -110,7 +114,13 @@ public final class ChildRun {
 			process.destroyForcibly();
 			throw new IllegalStateException("child run did not end within " + timeout + ":\n" + output());
 		}
-		Thread.sleep(100);
+		// the whole output, to its last line, before anyone reads it: a check that it holds no secret
+		// must not pass on output cut short
+		pump.join(timeout.toMillis());
+		if (pump.isAlive()) {
+			throw new IllegalStateException("child run ended, but its output did not within " + timeout + ":\n"
+					+ output());
+		}
 		return process.exitValue();
 	}
 

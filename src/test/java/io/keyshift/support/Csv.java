@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.opencsv.CSVReader;
+import com.opencsv.CSVReaderBuilder;
+import com.opencsv.RFC4180ParserBuilder;
 import com.opencsv.exceptions.CsvException;
 
 /** Reads a CSV file with a header into maps, for assertions. */
@@ -21,7 +23,9 @@ public final class Csv {
 
 	public static List<Map<String, String>> read(Path file) {
 		try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-				CSVReader csv = new CSVReader(reader)) {
+				// RFC 4180, as the report is written: a backslash is an ordinary character (opencsv's default
+				// parser would take it for an escape and drop it)
+				CSVReader csv = new CSVReaderBuilder(reader).withCSVParser(new RFC4180ParserBuilder().build()).build()) {
 			List<String[]> rows = csv.readAll();
 			String[] header = rows.get(0);
 			List<Map<String, String>> out = new ArrayList<>();

@@ -6,6 +6,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,10 +30,36 @@ class DeliveryCipherTests {
 	}
 
 	@Test
-	void sealedPayloadIsNonceThenCiphertextThenTagAndHidesThePlaintext() {
-		byte[] sealed = cipher.encrypt(PAYLOAD, NOTIFICATION);
+	void sealedPayloadIsNonceThenCiphertextThenTagAndHidesThePlaintext() throws Exception {
+		byte[] raw = randomBytes(32);
+		byte[] nonce = randomBytes(12);
+		byte[] sealed = new DeliveryCipher(DeliveryKey.of(raw), drawing(nonce)).encrypt(PAYLOAD, NOTIFICATION);
+
 		assertThat(sealed).hasSize(12 + PAYLOAD.length + 16);
+		assertThat(Arrays.copyOf(sealed, 12)).as("the nonce, as drawn from the SecureRandom").isEqualTo(nonce);
 		assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain("dbtu_").doesNotContain("token");
+		// plain JDK AES-GCM, not DeliveryCipher, reads it: the first 12 bytes are the IV, the rest ciphertext
+		// and 128-bit tag, the associated data the UTF-8 bytes of the notification's identity
+		Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
+		aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(raw, "AES"), new GCMParameterSpec(128, sealed, 0, 12));
+		aes.updateAAD(NOTIFICATION.getBytes(StandardCharsets.UTF_8));
+		assertThat(aes.doFinal(sealed, 12, sealed.length - 12)).isEqualTo(PAYLOAD);
+	}
+
+	@Test
+	void opensWhatPlainAesGcmSealedInTheDocumentedForm() throws Exception {
+		byte[] raw = randomBytes(32);
+		byte[] nonce = randomBytes(12);
+		Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
+		aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(raw, "AES"), new GCMParameterSpec(128, nonce));
+		aes.updateAAD(NOTIFICATION.getBytes(StandardCharsets.UTF_8));
+		byte[] ciphertextAndTag = aes.doFinal(PAYLOAD);
+		byte[] sealed = new byte[12 + ciphertextAndTag.length];
+		System.arraycopy(nonce, 0, sealed, 0, 12);
+		System.arraycopy(ciphertextAndTag, 0, sealed, 12, ciphertextAndTag.length);
+
+		assertThat(new DeliveryCipher(DeliveryKey.of(raw), new SecureRandom()).decrypt(sealed, NOTIFICATION))
+			.isEqualTo(PAYLOAD);
 	}
 
 	@Test
@@ -104,6 +134,22 @@ class DeliveryCipherTests {
 			return Arrays.equals(cipher.decrypt(cipher.encrypt(payload, ad), ad), payload);
 		}).toList();
 		assertThat(ok).hasSize(2_000).containsOnly(true);
+	}
+
+	private static byte[] randomBytes(int n) {
+		byte[] bytes = new byte[n];
+		new SecureRandom().nextBytes(bytes);
+		return bytes;
+	}
+
+	/** A SecureRandom that yields {@code bytes}: the nonce of the next message is known in advance. */
+	private static SecureRandom drawing(byte[] bytes) {
+		return new SecureRandom() {
+			@Override
+			public void nextBytes(byte[] out) {
+				System.arraycopy(bytes, 0, out, 0, out.length);
+			}
+		};
 	}
 
 	private static DeliveryKey randomKey() {

@@ -101,6 +101,35 @@ class TokenMinterTests {
 		assertThat(TokenMinter.isWellFormed(null)).isFalse();
 	}
 
+	/*
+	 * Test vectors computed outside this code base (Python's zlib.crc32 of the body's ASCII bytes, written
+	 * in base62 with the alphabet 0-9A-Za-z, zero-padded to 6 digits), so a checksum that drifts from the
+	 * spec fails here even though the minter and isWellFormed would still agree with each other.
+	 */
+	@Test
+	void checksumMatchesIndependentlyComputedVectors() {
+		assertThat(TokenMinter.checksum("0".repeat(43))).isEqualTo("2CZclj"); // CRC32 0x7849568F
+		assertThat(TokenMinter.checksum("Z".repeat(43))).isEqualTo("4BDYuQ"); // CRC32 0xE44DCAFA
+		assertThat(TokenMinter.checksum("z".repeat(43))).isEqualTo("0UsatS"); // CRC32 0x1B329C2E, zero-padded
+		assertThat(TokenMinter.checksum("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefg")).isEqualTo("37cCQ0"); // 0xAA866F5C
+	}
+
+	@Test
+	void wholeTokensMatchIndependentlyComputedVectors() {
+		byte[] a5 = new byte[32];
+		Arrays.fill(a5, (byte) 0xA5);
+		assertThat(new TokenMinter(fixed(a5)).mint().reveal())
+			.isEqualTo("dbtu_dHMOUNLh0UTx6gmQ9MHQdRUvZdbXMLLlzChlYYN1shx3cII24");
+		byte[] counting = new byte[32];
+		for (int i = 0; i < counting.length; i++) {
+			counting[i] = (byte) i;
+		}
+		String token = new TokenMinter(fixed(counting)).mint().reveal();
+		assertThat(token).isEqualTo("dbtu_003aUlTJC7tjlCTQj2uNU3MFagCXG9LRKRcwGkBIDlf1Yo7hP");
+		assertThat(TokenMinter.isWellFormed(token)).isTrue();
+		assertThat(TokenMinter.isWellFormed(token.substring(0, 48) + "1Yo7hQ")).isFalse();
+	}
+
 	@Test
 	void anyBodyFollowedByItsOwnChecksumIsWellFormed() {
 		String body = "Z".repeat(43);
