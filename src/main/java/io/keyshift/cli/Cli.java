@@ -169,7 +169,13 @@ public final class Cli {
 			if (malformed != null) {
 				throw new Refused("keyshift: " + malformed + ". " + nothing);
 			}
-			if (existingDatabase) {
+			if (!existingDatabase) {
+				String mode = h2ModeWithoutRunLock(url);
+				if (mode != null) {
+					throw new UnsupportedDatabaseMode(mode);
+				}
+			}
+			else {
 				Path file = embeddedDatabaseFile(url);
 				if (file != null && !Files.exists(file)) {
 					throw new Refused("keyshift: no keyshift database at " + file + ": run deliver in the directory"
@@ -189,6 +195,11 @@ public final class Cli {
 		}
 		catch (Refused ex) {
 			throw new NotStarted(ex.line, ExitCodes.USAGE);
+		}
+		catch (UnsupportedDatabaseMode ex) {
+			throw new NotStarted("keyshift: migrate cannot hold its run lock on H2 " + ex.mode + ": another process"
+					+ " can write to the database beside it. Use H2 embedded (jdbc:h2:file:./data/keyshift, the"
+					+ " default) or PostgreSQL. Nothing was written.", ExitCodes.USAGE);
 		}
 		catch (RuntimeException ex) {
 			if (embeddedDatabaseInUse(ex)) {
@@ -226,6 +237,47 @@ public final class Cli {
 		Refused(String line) {
 			this.line = line;
 		}
+	}
+
+	/** Abandons a migrate start on an H2 URL whose mode the run lock cannot cover. */
+	private static final class UnsupportedDatabaseMode extends SpringApplication.AbandonedRunException {
+
+		private final String mode;
+
+		UnsupportedDatabaseMode(String mode) {
+			this.mode = mode;
+		}
+	}
+
+	/**
+	 * Why the run lock cannot hold on this H2 URL, or null when it can (any other database, or H2
+	 * embedded: a file database is locked by the one process that opens it, an in-memory one is the
+	 * process's own). In server mode ({@code tcp:}, {@code ssl:}) the server holds the file and any
+	 * number of processes connect; with {@code AUTO_SERVER=TRUE} the first process starts such a
+	 * server for the others; {@code FILE_LOCK=NO} switches the file lock off. Never the URL itself,
+	 * which may carry a password.
+	 */
+	static String h2ModeWithoutRunLock(String url) {
+		if (url == null || !url.regionMatches(true, 0, "jdbc:h2:", 0, "jdbc:h2:".length())) {
+			return null;
+		}
+		String[] parts = url.substring("jdbc:h2:".length()).split(";");
+		String name = parts[0].toLowerCase(java.util.Locale.ROOT);
+		if (name.startsWith("tcp:") || name.startsWith("ssl:")) {
+			return "in server mode (a jdbc:h2:" + name.substring(0, 3) + ": URL)";
+		}
+		for (int i = 1; i < parts.length; i++) {
+			String[] option = parts[i].split("=", 2);
+			String key = option[0].strip().toUpperCase(java.util.Locale.ROOT);
+			String value = option.length > 1 ? option[1].strip().toUpperCase(java.util.Locale.ROOT) : "";
+			if (key.equals("AUTO_SERVER") && value.equals("TRUE")) {
+				return "in AUTO_SERVER mode (AUTO_SERVER=TRUE in the URL)";
+			}
+			if (key.equals("FILE_LOCK") && value.equals("NO")) {
+				return "without its file lock (FILE_LOCK=NO in the URL)";
+			}
+		}
+		return null;
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.keyshift.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -18,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import io.keyshift.input.Export;
+import io.keyshift.job.DeliveryKeyMismatch;
+import io.keyshift.job.MigrateProcessor;
 import io.keyshift.job.LoadTasklet;
 import io.keyshift.job.ReportTasklet;
 import io.keyshift.job.RevocationLimitExceeded;
@@ -25,7 +30,11 @@ import io.keyshift.job.RunParameters;
 import io.keyshift.job.StopSignal;
 import io.keyshift.store.Dialect;
 import io.keyshift.store.ReportStore;
+import io.keyshift.store.NotificationStore;
+import io.keyshift.store.RunKeyStore;
 import io.keyshift.store.RunLock;
+import io.keyshift.token.DeliveryCipher;
+import io.keyshift.token.DeliveryKey;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
@@ -131,6 +140,10 @@ public class MigrationLauncher {
 				recoverStaleExecutions(out);
 				return run(command, export, lock, out, err);
 			}
+		}
+		catch (DeliveryKeyMismatch ex) {
+			err.println("keyshift: " + ex.getMessage() + ". Nothing was written.");
+			return ExitCodes.USAGE;
 		}
 		catch (RunLock.HeldElsewhere ex) {
 			err.println("keyshift: " + ex.getMessage() + ". Nothing was changed; wait for it to finish, or stop it"
@@ -242,6 +255,9 @@ public class MigrationLauncher {
 		if (last != null) {
 			long runId = last.getJobInstanceId();
 			BatchStatus status = last.getStatus();
+			if (!command.dryRun()) {
+				checkDeliveryKey(runId, command.deliveryKeyFile());
+			}
 			if (markFailed(jobRepository.getJobExecution(last.getId()))) {
 				out.println("keyshift: run " + runId + "'s last attempt ended without its outcome recorded (the"
 						+ " database failed as it ended); marked failed so it can resume");
@@ -293,6 +309,32 @@ public class MigrationLauncher {
 						: notStarted(failures.get(0), attempt, err);
 			}
 			pause = pause.multipliedBy(2);
+		}
+	}
+
+	/**
+	 * A run seals every token under the key it began with: a resume with another key would split
+	 * them across two keys, and stops here, before anything is written. A run of the previous
+	 * release recorded no key identifier: one of its sealed notifications is tried instead.
+	 */
+	private void checkDeliveryKey(long runId, Path keyFile) {
+		DeliveryKey key = DeliveryKey.load(keyFile);
+		RunKeyStore runKeys = new RunKeyStore(new JdbcTemplate(dataSource));
+		String recorded = runKeys.keyIdOf(runId);
+		if (recorded != null && !recorded.equals(key.id())) {
+			throw DeliveryKeyMismatch.recorded(runId, recorded, keyFile, key.id());
+		}
+		NotificationStore.Pending sealed = recorded == null ? runKeys.sealedWithoutKeyId(runId) : null;
+		if (sealed != null) {
+			try {
+				byte[] json = new DeliveryCipher(key, new SecureRandom()).decrypt(
+						Base64.getDecoder().decode(sealed.sealedPayload()),
+						MigrateProcessor.associatedData(sealed.id(), sealed.userId()));
+				Arrays.fill(json, (byte) 0);
+			}
+			catch (IllegalArgumentException ex) {
+				throw DeliveryKeyMismatch.unrecorded(runId, keyFile, key.id());
+			}
 		}
 	}
 

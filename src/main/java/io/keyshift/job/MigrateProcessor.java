@@ -104,9 +104,9 @@ public class MigrateProcessor implements ItemProcessor<UserCase, MigratedUser> {
 		NotificationPayload payload = new NotificationPayload(kind.name(), user.userId(), user.email(), entries,
 				skipped, usage, changes);
 		UUID id = RowIds.next();
-		byte[] sealed = cipher.encrypt(payload.toJson(), associatedData(id, user.userId()));
+		byte[] sealed = payload.sealed(json -> cipher.encrypt(json, associatedData(id, user.userId())));
 		return new PendingNotification(id, user.userId(), user.email(), kind,
-				Base64.getEncoder().encodeToString(sealed));
+				Base64.getEncoder().encodeToString(sealed), cipher.keyId());
 	}
 
 	private static NotificationPayload.ChangeEntry change(Decision d) {

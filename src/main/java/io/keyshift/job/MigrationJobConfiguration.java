@@ -10,6 +10,7 @@ import io.keyshift.migration.UserCase;
 import io.keyshift.store.MigratedUser;
 import io.keyshift.store.MigrationStore;
 import io.keyshift.store.ReportStore;
+import io.keyshift.store.RunKeyStore;
 import io.keyshift.store.StagingStore;
 import io.keyshift.store.UserCaseSource;
 import io.keyshift.store.ValveStore;
@@ -127,13 +128,25 @@ public class MigrationJobConfiguration {
 	 */
 	@Bean
 	Step migrateStep(JobRepository jobRepository, Step migrateUsersStep, UserRangePartitioner userRangePartitioner,
-			ThreadPoolTaskExecutor migrateExecutor, KeyshiftProperties properties, MigrateProgressListener progress) {
+			ThreadPoolTaskExecutor migrateExecutor, KeyshiftProperties properties, MigrateProgressListener progress,
+			DeliveryKeyRecorder deliveryKeyRecorder) {
 		return new StepBuilder("migrate", jobRepository).partitioner("migrate", userRangePartitioner)
 			.step(migrateUsersStep)
 			.gridSize(Math.max(PARTITIONS, properties.effectiveThreads()))
 			.taskExecutor(migrateExecutor)
+			.listener(deliveryKeyRecorder)
 			.listener(progress)
 			.build();
+	}
+
+	@Bean
+	DeliveryKeyRecorder deliveryKeyRecorder(RunKeyStore runKeyStore, Clock clock) {
+		return new DeliveryKeyRecorder(runKeyStore, clock);
+	}
+
+	@Bean
+	RunKeyStore runKeyStore(JdbcTemplate jdbc) {
+		return new RunKeyStore(jdbc);
 	}
 
 	@Bean

@@ -16,4 +16,13 @@ public record Verdict(UserCase user, List<Decision> decisions, LegacyKeyStatus k
 	public boolean quarantined() {
 		return decisions.stream().anyMatch(d -> d.outcome() == Outcome.QUARANTINED);
 	}
+
+	/**
+	 * The status a key of this user that no run has recorded yet starts with (SPEC §5): ACTIVE when
+	 * the user has a quarantined row (a returning user with a second key is quarantined, and their
+	 * new key must not be migrated or revoked), else the user's key status after the run.
+	 */
+	public LegacyKeyStatus newKeyStatus() {
+		return quarantined() ? LegacyKeyStatus.ACTIVE : keyStatus;
+	}
 }

@@ -47,6 +47,10 @@ public class DeliveryCommand {
 	/** Pending notifications per run the delivery key is tried on before anything is sent. */
 	static final int KEY_SAMPLES_PER_RUN = 3;
 
+	static final String PLAIN_TEXT_WARNING = "keyshift: warning: no STARTTLS or SMTPS is configured: the tokens"
+			+ " go to the mail server unencrypted. Set spring.mail.properties.mail.smtp.starttls.enable=true and"
+			+ " keyshift.mail.require-tls=true to refuse to send without TLS.";
+
 	private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
 
 	private final NotificationStore store;
@@ -117,6 +121,13 @@ public class DeliveryCommand {
 					+ " spring.mail.port, spring.mail.username, spring.mail.password. Nothing was sent.");
 			return USAGE;
 		}
+		boolean encrypted = encrypted(sender, settings.requireTls());
+		if (!encrypted && settings.requireTls()) {
+			err.println("keyshift: keyshift.mail.require-tls is true, but the connection to the mail server is not"
+					+ " encrypted: set spring.mail.properties.mail.smtp.starttls.enable=true (STARTTLS, then"
+					+ " required) or spring.mail.protocol=smtps. Nothing was sent.");
+			return USAGE;
+		}
 		if (store.countPending() == 0) {
 			out.println(nothingPending());
 			return OK;
@@ -126,15 +137,17 @@ public class DeliveryCommand {
 				new DeliveryCipher(deliveryKey, new SecureRandom()), new SmtpMailer(sender), settings.from(), clock,
 				new TransactionTemplate(transactionManager), settings.backoff(), settings.lease(), settings.pageSize());
 		List<RunPending> runs = store.pendingByRun();
-		Set<Long> otherKey = runsItDoesNotOpen(deliverer, runs);
-		if (!otherKey.isEmpty() && otherKey.size() == runs.size()) {
-			err.println("keyshift: the delivery key opens none of the pending notifications (" + describe(runs)
-					+ "): it is not the key migrate sealed them with. Give deliver that key. Nothing was sent or"
+		String keyId = deliveryKey.id();
+		Set<Long> otherKey = runsItDoesNotOpen(deliverer, keyId, runs);
+		Set<Long> allRuns = new HashSet<>(runs.stream().map(RunPending::runId).toList());
+		if (!otherKey.isEmpty() && otherKey.equals(allRuns)) {
+			err.println("keyshift: the delivery key (id " + keyId + ") opens none of the pending notifications: "
+					+ describe(runs) + ". Give deliver the key migrate sealed them with. Nothing was sent or"
 					+ " changed.");
 			return USAGE;
 		}
 		if (!otherKey.isEmpty()) {
-			err.println("keyshift: the delivery key does not open the notifications of "
+			err.println("keyshift: the delivery key (id " + keyId + ") does not open the notifications of "
 					+ describe(runs.stream().filter(r -> otherKey.contains(r.runId())).toList())
 					+ ": they are left alone; deliver them with the key that run was given.");
 		}
@@ -144,6 +157,9 @@ public class DeliveryCommand {
 				out.println(String.format("keyshift: deliver --now: %,d notification%s waiting for a retry %s due now",
 						retried, retried == 1 ? "" : "s", retried == 1 ? "is" : "are"));
 			}
+		}
+		if (!encrypted) {
+			err.println(PLAIN_TEXT_WARNING);
 		}
 		Deliverer.Result result;
 		try (NotificationStore.CommitWrites durable = store.writeEachCommitAtOnce()) {
@@ -238,22 +254,34 @@ public class DeliveryCommand {
 		return server + ", From " + (blank(settings.from()) ? "not set yet (keyshift.mail.from)" : settings.from());
 	}
 
-	/** The runs none of whose sampled payloads the deliverer's key opens. */
-	private Set<Long> runsItDoesNotOpen(Deliverer deliverer, List<RunPending> runs) {
-		Set<Long> others = new HashSet<>();
-		for (RunPending run : runs) {
-			List<Pending> sample = store.sample(run.runId(), KEY_SAMPLES_PER_RUN);
-			if (!sample.isEmpty() && sample.stream().noneMatch(deliverer::opens)) {
-				others.add(run.runId());
+	/**
+	 * The runs this key does not open. A run that recorded the key it sealed with is told by that
+	 * identifier; rows of the previous release record none, and a few of them are tried instead: if
+	 * none opens, their run is not this key's. A run opens if any of its rows is this key's.
+	 */
+	private Set<Long> runsItDoesNotOpen(Deliverer deliverer, String keyId, List<RunPending> runs) {
+		Set<Long> opened = new HashSet<>();
+		Set<Long> all = new HashSet<>();
+		for (RunPending group : runs) {
+			all.add(group.runId());
+			boolean opens = group.deliveryKeyId() != null ? group.deliveryKeyId().equals(keyId)
+					: store.sample(group.runId(), KEY_SAMPLES_PER_RUN).stream().anyMatch(deliverer::opens);
+			if (opens) {
+				opened.add(group.runId());
 			}
 		}
-		return others;
+		all.removeAll(opened);
+		return all;
 	}
 
+	/** {@code run 2 (5 pending, sealed with key id 3f2a9c0d1e2b4a5c)}, for each run and key. */
 	private static String describe(List<RunPending> runs) {
 		List<String> parts = new ArrayList<>();
 		for (RunPending run : runs) {
-			parts.add(String.format("run %d: %,d pending", run.runId(), run.pending()));
+			parts.add("run " + run.runId() + " (" + String.format("%,d", run.pending()) + " pending, "
+					+ (run.deliveryKeyId() == null ? "sealed before key ids were recorded, under another key"
+							: "sealed with key id " + run.deliveryKeyId())
+					+ ")");
 		}
 		return String.join(", ", parts);
 	}
@@ -273,6 +301,30 @@ public class DeliveryCommand {
 		}
 		String message = root.getMessage();
 		return message == null ? root.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+	}
+
+	/**
+	 * Whether the connection to the mail server is encrypted: SMTPS (or SSL on connect), or STARTTLS.
+	 * When TLS is required, STARTTLS is made required too, so JavaMail refuses a server that does not
+	 * offer it instead of going on in the clear. A sender of unknown kind is taken at its word.
+	 */
+	static boolean encrypted(JavaMailSender sender, boolean requireTls) {
+		if (!(sender instanceof JavaMailSenderImpl impl)) {
+			return true;
+		}
+		java.util.Properties p = impl.getJavaMailProperties();
+		if ("smtps".equalsIgnoreCase(impl.getProtocol()) || "true".equalsIgnoreCase(p.getProperty("mail.smtp.ssl.enable"))) {
+			return true;
+		}
+		if ("true".equalsIgnoreCase(p.getProperty("mail.smtp.starttls.enable"))
+				|| "true".equalsIgnoreCase(p.getProperty("mail.smtp.starttls.required"))) {
+			if (requireTls) {
+				p.setProperty("mail.smtp.starttls.enable", "true");
+				p.setProperty("mail.smtp.starttls.required", "true");
+			}
+			return true;
+		}
+		return false;
 	}
 
 	/** JavaMail waits forever by default; a dead server must fail an attempt, not hang the run. */

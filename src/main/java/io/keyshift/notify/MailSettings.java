@@ -18,10 +18,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryMax the longest wait between attempts
  * @param lease how long a deliverer holds a notification while it sends it (longer than the SMTP
  * timeouts); after a crash the notification is due again when it ends
+ * @param requireTls refuse to deliver unless the connection to the mail server is encrypted
+ * (SMTPS, or STARTTLS, which is then required)
  */
 @ConfigurationProperties("keyshift.mail")
 public record MailSettings(String from, @DefaultValue("100") int pageSize, @DefaultValue("1m") Duration retryFirst,
-		@DefaultValue("1h") Duration retryMax, @DefaultValue("10m") Duration lease) {
+		@DefaultValue("1h") Duration retryMax, @DefaultValue("10m") Duration lease,
+		@DefaultValue("false") boolean requireTls) {
 
 	public Backoff backoff() {
 		return new Backoff(retryFirst, retryMax);

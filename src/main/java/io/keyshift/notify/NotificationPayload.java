@@ -2,7 +2,9 @@ package io.keyshift.notify;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -57,6 +59,20 @@ public record NotificationPayload(String kind, long userId, String email, List<T
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("notification payload cannot be written", ex);
+		}
+	}
+
+	/**
+	 * Hands the JSON to {@code seal} (which encrypts it) and wipes the bytes afterwards, whatever
+	 * happens: they hold every token of the user in plain text, as Deliverer's decrypted copy does.
+	 */
+	public <T> T sealed(Function<byte[], T> seal) {
+		byte[] json = toJson();
+		try {
+			return seal.apply(json);
+		}
+		finally {
+			Arrays.fill(json, (byte) 0);
 		}
 	}
 

@@ -153,11 +153,14 @@ public class MigrationStore {
 	 * Adds the keys of these users that no earlier run recorded to {@code legacy_api_key}
 	 * (fingerprint and hint only), each already with the status this run gives it: one row version
 	 * per key instead of an insert and then an update. A key an earlier run (or a replayed chunk)
-	 * recorded is left alone here. Every key of a user takes the user's status: a user with several
-	 * keys is quarantined (DUPLICATE_LEGACY_KEY), so all of them stay ACTIVE.
+	 * recorded is left alone here. Every new key takes its user's {@link Verdict#newKeyStatus()}: a
+	 * user with several keys is quarantined (DUPLICATE_LEGACY_KEY), so all of them are ACTIVE, also
+	 * a returning user's new key beside the one an earlier run recorded.
 	 * The keys are found by the chunk's user-id range (an index range on both databases; H2 cannot
 	 * use an index for {@code = any (array)} on the second column of one): a chunk holds every
-	 * undecided user of its range, and keys of users decided before are there already.
+	 * undecided user of its range, and keys of users decided before are there already. Every user of
+	 * the chunk counts for the range and its status, recorded before or not: a returning user may
+	 * bring a new key.
 	 * The status most users of the chunk get is the default; only the other users are listed
 	 * (each {@code = any (array)} is a scan of the array per row).
 	 */
@@ -170,10 +173,7 @@ public class MigrationStore {
 		}
 		for (MigratedUser user : users) {
 			UserCase c = user.verdict().user();
-			if (c.keyStatus() != null) {
-				continue; // recorded by an earlier run: writeKeyStatuses moves it on if needed
-			}
-			LegacyKeyStatus status = user.verdict().keyStatus();
+			LegacyKeyStatus status = user.verdict().newKeyStatus();
 			if (c.validKeyCount() > 1 && status != LegacyKeyStatus.ACTIVE) {
 				throw new IllegalStateException("user " + c.userId() + " has " + c.validKeyCount()
 						+ " legacy keys but was not quarantined");
@@ -250,14 +250,16 @@ public class MigrationStore {
 
 	private void writeNotifications(long runId, OffsetDateTime now, List<MigratedUser> users) {
 		TableWriter rows = dialect().writer(jdbc, "token_notification",
-				new String[] { "id", "user_id", "email", "kind", "status", "payload", "created_at", "run_id" },
+				new String[] { "id", "user_id", "email", "kind", "status", "payload", "created_at", "run_id",
+						"delivery_key_id" },
 				new int[] { Types.OTHER, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
-						Types.TIMESTAMP_WITH_TIMEZONE, Types.BIGINT },
+						Types.TIMESTAMP_WITH_TIMEZONE, Types.BIGINT, Types.VARCHAR },
 				UNBOUNDED);
 		for (MigratedUser user : users) {
 			PendingNotification n = user.notification();
 			if (n != null) {
-				rows.add(n.id(), n.userId(), n.email(), n.kind().name(), "PENDING", n.sealedPayload(), now, runId);
+				rows.add(n.id(), n.userId(), n.email(), n.kind().name(), "PENDING", n.sealedPayload(), now, runId,
+						n.deliveryKeyId());
 			}
 		}
 		rows.flush();

@@ -175,30 +175,34 @@ public class NotificationStore {
 		return count == null ? 0 : count;
 	}
 
-	/** The pending notifications of one run (a migrate job instance), and how many there are. */
-	public record RunPending(long runId, long pending) {
+	/**
+	 * Pending notifications of one run (a migrate job instance) sealed with one key, and how many
+	 * there are. {@code deliveryKeyId} is null for rows of the previous release, which recorded none.
+	 */
+	public record RunPending(long runId, String deliveryKeyId, long pending) {
 	}
 
-	/** How many notifications are pending, per run, in run order. */
+	/** How many notifications are pending, per run and delivery key id, in run order. */
 	public List<RunPending> pendingByRun() {
 		return jdbc.query("""
-				select run_id, count(*)
+				select run_id, delivery_key_id, count(*)
 				from token_notification
 				where status = 'PENDING'
-				group by run_id
-				order by run_id
-				""", (rs, row) -> new RunPending(rs.getLong(1), rs.getLong(2)));
+				group by run_id, delivery_key_id
+				order by run_id, coalesce(delivery_key_id, '')
+				""", (rs, row) -> new RunPending(rs.getLong(1), rs.getString(2), rs.getLong(3)));
 	}
 
 	/**
-	 * Up to {@code limit} pending notifications of run {@code runId} that still hold a payload, due
-	 * or not, in id order: a sample to check the delivery key against before anything is sent.
+	 * Up to {@code limit} pending notifications of run {@code runId} that still hold a payload and
+	 * record no delivery key id (rows of the previous release), due or not, in id order: a sample to
+	 * check the delivery key against before anything is sent.
 	 */
 	public List<Pending> sample(long runId, int limit) {
 		return jdbc.query("""
 				select id, user_id, email, kind, payload, attempts, last_error, created_at, run_id
 				from token_notification
-				where status = 'PENDING' and run_id = ? and payload is not null
+				where status = 'PENDING' and run_id = ? and payload is not null and delivery_key_id is null
 				order by id
 				fetch first ? rows only
 				""", NotificationStore::pending, runId, limit);
@@ -213,7 +217,7 @@ public class NotificationStore {
 				""", rs -> rs.next() ? Timestamps.get(rs, 1) : null, now);
 	}
 
-	private static Pending pending(ResultSet rs, int row) throws SQLException {
+	static Pending pending(ResultSet rs, int row) throws SQLException {
 		return new Pending(rs.getObject(1, UUID.class), rs.getLong(2), rs.getString(3), rs.getString(4),
 				rs.getString(5), rs.getInt(6), rs.getString(7), Timestamps.get(rs, 8), rs.getLong(9));
 	}

@@ -4,8 +4,12 @@ import java.util.UUID;
 
 import io.keyshift.migration.NotificationKind;
 
-/** A notification to queue: its payload is already sealed (AES-GCM, base64), so it may hold token values. */
-public record PendingNotification(UUID id, long userId, String email, NotificationKind kind, String sealedPayload) {
+/**
+ * A notification to queue: its payload is already sealed (AES-GCM, base64), so it may hold token
+ * values; {@code deliveryKeyId} names the key it was sealed with ({@code DeliveryKey.id()}).
+ */
+public record PendingNotification(UUID id, long userId, String email, NotificationKind kind, String sealedPayload,
+		String deliveryKeyId) {
 
 	@Override
 	public String toString() {

@@ -20,7 +20,9 @@ import org.springframework.dao.DataAccessResourceFailureException;
  * On PostgreSQL it is a session advisory lock on a dedicated connection: the server drops it when
  * the process dies, even by {@code kill -9} or power loss, so a later run knows for certain that an
  * execution left STARTED has no live process behind it. On H2 the database file itself is locked
- * by the process that opened it, so reaching this point already proves it. Either way the holder
+ * by the process that opened it, so reaching this point already proves it: the command line refuses
+ * the H2 modes in which other processes share that file (server, AUTO_SERVER, FILE_LOCK=NO) before
+ * the database is opened. Either way the holder
  * (host, pid, start) is recorded so that a second launch can say who holds the database.
  *
  * <p>A session lock lives only as long as its connection. If the server ends that backend

@@ -32,6 +32,8 @@ public final class DeliveryCipher {
 
 	private final DeliveryKey key;
 
+	private final String keyId;
+
 	private final SecureRandom random;
 
 	private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(DeliveryCipher::newCipher);
@@ -39,6 +41,12 @@ public final class DeliveryCipher {
 	public DeliveryCipher(DeliveryKey key, SecureRandom random) {
 		this.key = Objects.requireNonNull(key, "key");
 		this.random = Objects.requireNonNull(random, "random");
+		this.keyId = key.id();
+	}
+
+	/** The identifier of the key this cipher seals with ({@link DeliveryKey#id()}). */
+	public String keyId() {
+		return keyId;
 	}
 
 	/** Seals {@code plaintext}, bound to {@code associatedData}: nonce || ciphertext+tag. */

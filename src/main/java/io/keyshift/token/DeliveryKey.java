@@ -12,6 +12,10 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.Base64;
 
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -38,6 +42,8 @@ public final class DeliveryKey {
 
 	private static final String FIND_IT = "find the key migrate was given: only it opens the tokens migrate sealed, a"
 			+ " new key never will";
+
+	static final String ID_LABEL = "keyshift delivery key id v1";
 
 	private final SecretKeySpec key;
 
@@ -155,6 +161,23 @@ public final class DeliveryKey {
 
 	SecretKey secretKey() {
 		return key;
+	}
+
+	/**
+	 * The key's identifier: the first 16 hex characters of HMAC-SHA-256 under the key of the fixed
+	 * label {@value #ID_LABEL}. It tells keys apart (a run records the one it sealed with, and
+	 * {@code deliver} matches it) and reveals nothing about the key: computing it needs the key, and
+	 * undoing it means breaking HMAC-SHA-256. Safe to print and to store in a plain column.
+	 */
+	public String id() {
+		try {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+			return HexFormat.of().formatHex(mac.doFinal(ID_LABEL.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("HMAC-SHA-256 is not available", ex);
+		}
 	}
 
 	@Override

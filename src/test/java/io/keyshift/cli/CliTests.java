@@ -214,4 +214,21 @@ class CliTests {
 		assertThat(Cli.embeddedDatabaseFile("jdbc:postgresql://db:5432/keyshift")).isNull();
 		assertThat(Cli.embeddedDatabaseFile(null)).isNull();
 	}
+
+	@Test
+	void namesTheH2ModesTheRunLockCannotCoverAndNeverQuotesTheUrl() {
+		assertThat(Cli.h2ModeWithoutRunLock("jdbc:h2:file:./data/keyshift")).isNull();
+		assertThat(Cli.h2ModeWithoutRunLock("jdbc:h2:./data/keyshift;DB_CLOSE_ON_EXIT=FALSE")).isNull();
+		assertThat(Cli.h2ModeWithoutRunLock("jdbc:h2:mem:test")).isNull();
+		assertThat(Cli.h2ModeWithoutRunLock("jdbc:h2:file:./x;AUTO_SERVER=FALSE;FILE_LOCK=FILE")).isNull();
+		assertThat(Cli.h2ModeWithoutRunLock("jdbc:postgresql://db:5432/keyshift")).isNull();
+		assertThat(Cli.h2ModeWithoutRunLock(null)).isNull();
+		assertThat(Cli.h2ModeWithoutRunLock("jdbc:h2:file:./x;auto_server=true"))
+			.isEqualTo("in AUTO_SERVER mode (AUTO_SERVER=TRUE in the URL)");
+		assertThat(Cli.h2ModeWithoutRunLock("jdbc:h2:tcp://db:9092/keyshift;PASSWORD=hunter2"))
+			.isEqualTo("in server mode (a jdbc:h2:tcp: URL)");
+		assertThat(Cli.h2ModeWithoutRunLock("jdbc:h2:ssl://db/keyshift")).isEqualTo("in server mode (a jdbc:h2:ssl: URL)");
+		assertThat(Cli.h2ModeWithoutRunLock("jdbc:h2:./x;FILE_LOCK=NO"))
+			.isEqualTo("without its file lock (FILE_LOCK=NO in the URL)");
+	}
 }

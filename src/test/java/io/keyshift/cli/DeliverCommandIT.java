@@ -230,6 +230,17 @@ class DeliverCommandIT {
 		return tokens;
 	}
 
+	/** GreenMail speaks plain SMTP: deliver says so once before it sends. */
+	private static final String PLAIN_SMTP_WARNING = "keyshift: warning: no STARTTLS or SMTPS is configured: the"
+			+ " tokens go to the mail server unencrypted. Set spring.mail.properties.mail.smtp.starttls.enable=true"
+			+ " and keyshift.mail.require-tls=true to refuse to send without TLS." + System.lineSeparator();
+
+	/** What deliver printed to stderr after its one warning line about plain SMTP. */
+	private String errAfterWarning() {
+		assertThat(err()).startsWith(PLAIN_SMTP_WARNING);
+		return err().substring(PLAIN_SMTP_WARNING.length());
+	}
+
 	private static int expectedTokens(String email) {
 		return (int) Csv.read(EXPECTED_REPORT)
 			.stream()
@@ -263,7 +274,7 @@ class DeliverCommandIT {
 		assertThat(deliver(liveSmtp())).as(err()).isZero();
 
 		assertThat(out()).contains("keyshift: deliver: " + queued + " sent, 0 failed, 0 still pending");
-		assertThat(err()).isEmpty();
+		assertThat(errAfterWarning()).isEmpty();
 		List<String> tokens = verifyReceived(greenMail.getReceivedMessages());
 		assertThat(tokens).hasSize((int) count("select count(*) from personal_access_token"));
 		assertThat(count("select count(*) from token_notification where status = 'DELIVERED' and payload is null"
@@ -289,7 +300,7 @@ class DeliverCommandIT {
 		// down: ten refusals in a row stop the run; every notification stays pending with its payload
 		assertThat(deliver(deadSmtp())).isEqualTo(1);
 		assertThat(out()).contains("keyshift: deliver: 0 sent, 10 failed, " + queued + " still pending");
-		assertThat(err()).startsWith("keyshift: stopped early: the mail server refused 10 messages in a row (last:"
+		assertThat(errAfterWarning()).startsWith("keyshift: stopped early: the mail server refused 10 messages in a row (last:"
 				+ " the mail server did not accept the message: MailSendException: ConnectException: Connection refused)."
 				+ " Nothing was lost: " + queued + " notifications are still pending. Check spring.mail.* and run deliver"
 				+ " again.");
@@ -305,7 +316,7 @@ class DeliverCommandIT {
 		assertThat(deliver(liveSmtp())).isEqualTo(1);
 		assertThat(out()).contains("keyshift: deliver: " + (queued - 10) + " sent, 0 failed, 10 still pending");
 		Matcher after = Pattern.compile("keyshift: 10 notifications are still pending\\. Nothing was lost; run deliver"
-				+ " again after (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d) UTC\\.\\R").matcher(err());
+				+ " again after (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d) UTC\\.\\R").matcher(errAfterWarning());
 		assertThat(after.matches()).as(err()).isTrue();
 		assertThat(LocalDateTime.parse(after.group(1), DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")))
 			.isBeforeOrEqualTo(afterBackoff.toLocalDateTime());

@@ -47,7 +47,7 @@ class DeliveryCommandIT {
 	private static final Instant T0 = Instant.parse("2026-12-01T09:00:00Z");
 
 	private static final MailSettings SETTINGS = new MailSettings("keyshift@example.com", 2, Duration.ofMinutes(1),
-			Duration.ofHours(1), Duration.ofMinutes(10));
+			Duration.ofHours(1), Duration.ofMinutes(10), false);
 
 	@TempDir
 	Path dir;
@@ -69,11 +69,15 @@ class DeliveryCommandIT {
 	}
 
 	private int deliver(NotifyDatabase db, DeliveryKey key, BooleanSupplier stop) {
+		return deliver(db, key, stop, SETTINGS);
+	}
+
+	private int deliver(NotifyDatabase db, DeliveryKey key, BooleanSupplier stop, MailSettings settings) {
 		JavaMailSenderImpl sender = new JavaMailSenderImpl();
 		sender.setHost("127.0.0.1");
 		sender.setPort(greenMail.getSmtp().getPort());
 		DeliveryCommand command = new DeliveryCommand(db.store(), () -> sender,
-				new DataSourceTransactionManager(db.jdbc().getDataSource()), SETTINGS, clock);
+				new DataSourceTransactionManager(db.jdbc().getDataSource()), settings, clock);
 		return command.run(false, key, stop, new PrintStream(out, true, StandardCharsets.UTF_8),
 				new PrintStream(err, true, StandardCharsets.UTF_8));
 	}
@@ -90,13 +94,20 @@ class DeliveryCommandIT {
 	}
 
 	private UUID seedTokens(NotifyDatabase db, DeliveryKey sealedWith, long userId, long runId) {
+		return seedTokens(db, sealedWith, userId, runId, false);
+	}
+
+	/** With {@code keyId}, the row names its key, as migrate seals since key ids are recorded. */
+	private UUID seedTokens(NotifyDatabase db, DeliveryKey sealedWith, long userId, long runId, boolean keyId) {
 		TokenSecret secret = minter.mint();
 		db.insertToken(userId, 1201, secret.digest(), secret.hint());
 		NotificationPayload payload = new NotificationPayload("TOKENS_ISSUED", userId, "user" + userId + "@example.com",
 				List.of(new TokenEntry(1201, "Acme", "Migrated from legacy API key " + userId, secret.hint(),
 						"developer@all", secret.reveal())),
 				List.of(), List.of());
-		return db.insertSealed(new DeliveryCipher(sealedWith, new SecureRandom()), payload, created(), runId);
+		DeliveryCipher cipher = new DeliveryCipher(sealedWith, new SecureRandom());
+		return keyId ? db.insertSealedWithKeyId(cipher, payload, created(), runId)
+				: db.insertSealed(cipher, payload, created(), runId);
 	}
 
 	private UUID seedNoToken(NotifyDatabase db, DeliveryKey sealedWith, long userId, long runId) {
@@ -125,12 +136,14 @@ class DeliveryCommandIT {
 			seedTokens(db, key, 1, 1);
 			seedNoToken(db, key, 2, 1);
 			List<Map<String, Object>> before = db.jdbc().queryForList("select * from token_notification order by id");
+			DeliveryKey other = randomKey();
 
-			assertThat(deliver(db, randomKey())).isEqualTo(DeliveryCommand.USAGE);
+			// rows of the previous release record no key id: a few are tried
+			assertThat(deliver(db, other)).isEqualTo(DeliveryCommand.USAGE);
 
-			assertThat(err()).isEqualTo("keyshift: the delivery key opens none of the pending notifications (run 1: 2"
-					+ " pending): it is not the key migrate sealed them with. Give deliver that key. Nothing was sent"
-					+ " or changed." + System.lineSeparator());
+			assertThat(err()).isEqualTo("keyshift: the delivery key (id " + other.id() + ") opens none of the pending"
+					+ " notifications: run 1 (2 pending, sealed before key ids were recorded, under another key). Give"
+					+ " deliver the key migrate sealed them with. Nothing was sent or changed." + System.lineSeparator());
 			assertThat(greenMail.getReceivedMessages()).isEmpty();
 			assertThat(db.jdbc().queryForList("select * from token_notification order by id")).isEqualTo(before);
 		}
@@ -148,8 +161,9 @@ class DeliveryCommandIT {
 			assertThat(deliver(db, key)).isEqualTo(DeliveryCommand.FAILED);
 
 			assertThat(greenMail.getReceivedMessages()).hasSize(2);
-			assertThat(err()).contains("the delivery key does not open the notifications of run 2: 1 pending: they"
-					+ " are left alone; deliver them with the key that run was given.")
+			assertThat(err()).contains("the delivery key (id " + key.id() + ") does not open the notifications of run 2"
+					+ " (1 pending, sealed before key ids were recorded, under another key): they are left alone;"
+					+ " deliver them with the key that run was given.")
 				.contains("1 notification is still pending. Nothing was lost; run deliver again.");
 			assertThat(out()).contains("keyshift: deliver: 2 sent, 0 failed, 1 still pending");
 			Map<String, Object> row = db.row(other);
@@ -178,7 +192,8 @@ class DeliveryCommandIT {
 			assertThat(out()).isEqualTo("keyshift: deliver: nothing pending (1 delivered earlier); nothing to do"
 					+ System.lineSeparator());
 			assertThat(greenMail.getReceivedMessages()).hasSize(1);
-			assertThat(err()).isEmpty();
+			// plain SMTP: one warning, for the one delivery that sent something
+			assertThat(err()).isEqualTo(DeliveryCommand.PLAIN_TEXT_WARNING + System.lineSeparator());
 		}
 	}
 
@@ -223,6 +238,74 @@ class DeliveryCommandIT {
 				.contains("keyshift: deliver (dry run): 3 notifications would be sent now; no mail server configured"
 						+ " yet (spring.mail.host), From keyshift@example.com. Nothing was decrypted, sent or changed.")
 				.doesNotContain("dbtu_");
+			assertThat(greenMail.getReceivedMessages()).isEmpty();
+			assertThat(db.jdbc().queryForList("select * from token_notification order by id")).isEqualTo(before);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void twoRunsUnderTwoKeysAreToldApartByTheirKeyIdsAndEachKeyDeliversItsOwn(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			DeliveryKey other = randomKey();
+			seedTokens(db, key, 1, 1, true);
+			seedTokens(db, key, 2, 1, true);
+			UUID second = seedTokens(db, other, 3, 2, true);
+
+			assertThat(deliver(db, key)).isEqualTo(DeliveryCommand.FAILED);
+
+			assertThat(greenMail.getReceivedMessages()).hasSize(2);
+			assertThat(err()).contains("keyshift: the delivery key (id " + key.id() + ") does not open the"
+					+ " notifications of run 2 (1 pending, sealed with key id " + other.id() + "): they are left alone;"
+					+ " deliver them with the key that run was given.");
+			Map<String, Object> row = db.row(second);
+			assertThat(row.get("STATUS")).isEqualTo("PENDING");
+			assertThat(row.get("ATTEMPTS")).isEqualTo(0);
+			assertThat(row.get("NEXT_ATTEMPT_AT")).isNull();
+
+			err.reset();
+			assertThat(deliver(db, other)).isEqualTo(DeliveryCommand.OK);
+			assertThat(greenMail.getReceivedMessages()).hasSize(3);
+			assertThat(db.row(second).get("STATUS")).isEqualTo("DELIVERED");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void aKeyWhoseIdNoRunRecordedIsRefusedNamingEachRunAndItsKeyId(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			DeliveryKey other = randomKey();
+			seedTokens(db, key, 1, 1, true);
+			seedTokens(db, other, 2, 2, true);
+			seedTokens(db, other, 3, 2, true);
+			List<Map<String, Object>> before = db.jdbc().queryForList("select * from token_notification order by id");
+			DeliveryKey third = randomKey();
+
+			assertThat(deliver(db, third)).isEqualTo(DeliveryCommand.USAGE);
+
+			assertThat(err()).isEqualTo("keyshift: the delivery key (id " + third.id() + ") opens none of the pending"
+					+ " notifications: run 1 (1 pending, sealed with key id " + key.id() + "), run 2 (2 pending, sealed"
+					+ " with key id " + other.id() + "). Give deliver the key migrate sealed them with. Nothing was"
+					+ " sent or changed." + System.lineSeparator());
+			assertThat(greenMail.getReceivedMessages()).isEmpty();
+			assertThat(db.jdbc().queryForList("select * from token_notification order by id")).isEqualTo(before);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void requiringTlsRefusesAPlainMailServerBeforeAnythingIsSent(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			seedTokens(db, key, 1, 1, true);
+			List<Map<String, Object>> before = db.jdbc().queryForList("select * from token_notification order by id");
+			MailSettings requireTls = new MailSettings("keyshift@example.com", 2, Duration.ofMinutes(1),
+					Duration.ofHours(1), Duration.ofMinutes(10), true);
+
+			assertThat(deliver(db, key, () -> false, requireTls)).isEqualTo(DeliveryCommand.USAGE);
+
+			assertThat(err()).isEqualTo("keyshift: keyshift.mail.require-tls is true, but the connection to the mail"
+					+ " server is not encrypted: set spring.mail.properties.mail.smtp.starttls.enable=true (STARTTLS,"
+					+ " then required) or spring.mail.protocol=smtps. Nothing was sent." + System.lineSeparator());
 			assertThat(greenMail.getReceivedMessages()).isEmpty();
 			assertThat(db.jdbc().queryForList("select * from token_notification order by id")).isEqualTo(before);
 		}

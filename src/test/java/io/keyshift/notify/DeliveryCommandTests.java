@@ -24,7 +24,7 @@ class DeliveryCommandTests {
 	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
 	private static final MailSettings SETTINGS = new MailSettings("keyshift@example.com", 100, Duration.ofMinutes(1),
-			Duration.ofHours(1), Duration.ofMinutes(10));
+			Duration.ofHours(1), Duration.ofMinutes(10), false);
 
 	private static final DeliveryKey KEY = DeliveryKey.of(new byte[32]);
 
@@ -44,7 +44,7 @@ class DeliveryCommandTests {
 	void aFromAddressThatIsNoAddressStopsARealDeliveryAndADryRunBeforeAnythingIsSent() {
 		for (String from : new String[] { "IT Security", "security@", "a@b.example, c@d.example", "<@example.com>" }) {
 			MailSettings settings = new MailSettings(from, 100, Duration.ofMinutes(1), Duration.ofHours(1),
-					Duration.ofMinutes(10));
+					Duration.ofMinutes(10), false);
 			err.reset();
 			// no store: the check comes before the database is touched, in a real run and a dry run alike
 			assertThat(run(settings, true, KEY)).as(from).isEqualTo(DeliveryCommand.USAGE);
@@ -63,7 +63,7 @@ class DeliveryCommandTests {
 	@Test
 	void aFromAddressWithADisplayNameIsFine() {
 		for (String from : new String[] { "security@example.com", "IT Security <security@example.com>" }) {
-			assertThat(new MailSettings(from, 100, Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofMinutes(10))
+			assertThat(new MailSettings(from, 100, Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofMinutes(10), false)
 				.problem()).as(from).isNull();
 		}
 	}
@@ -76,7 +76,7 @@ class DeliveryCommandTests {
 
 	@Test
 	void aRealDeliveryWithoutAFromAddressIsBadUsage() {
-		assertThat(run(new MailSettings(" ", 100, Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofMinutes(10)),
+		assertThat(run(new MailSettings(" ", 100, Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofMinutes(10), false),
 				true, KEY)).isEqualTo(DeliveryCommand.USAGE);
 		assertThat(err()).contains("keyshift.mail.from");
 	}
@@ -101,7 +101,7 @@ class DeliveryCommandTests {
 	@Test
 	void unusableRetrySettingsAreBadUsage() {
 		assertThat(run(new MailSettings("keyshift@example.com", 100, Duration.ofHours(2), Duration.ofHours(1),
-				Duration.ofMinutes(10)), true, KEY)).isEqualTo(DeliveryCommand.USAGE);
+				Duration.ofMinutes(10), false), true, KEY)).isEqualTo(DeliveryCommand.USAGE);
 		assertThat(err()).isEqualTo("keyshift: keyshift.mail.retry-max (1h) must not be shorter than"
 				+ " keyshift.mail.retry-first (2h). Nothing was sent." + System.lineSeparator());
 	}
@@ -150,5 +150,24 @@ class DeliveryCommandTests {
 		@Override
 		protected void doRollback(DefaultTransactionStatus status) {
 		}
+	}
+
+	@Test
+	void smtpsOrStartTlsCountsAsEncryptedAndPlainSmtpDoesNot() {
+		JavaMailSenderImpl plain = new JavaMailSenderImpl();
+		assertThat(DeliveryCommand.encrypted(plain, false)).isFalse();
+		assertThat(DeliveryCommand.encrypted(plain, true)).isFalse();
+
+		JavaMailSenderImpl smtps = new JavaMailSenderImpl();
+		smtps.setProtocol("smtps");
+		assertThat(DeliveryCommand.encrypted(smtps, true)).isTrue();
+
+		JavaMailSenderImpl startTls = new JavaMailSenderImpl();
+		startTls.getJavaMailProperties().setProperty("mail.smtp.starttls.enable", "true");
+		assertThat(DeliveryCommand.encrypted(startTls, false)).isTrue();
+		assertThat(startTls.getJavaMailProperties().getProperty("mail.smtp.starttls.required")).isNull();
+		// required TLS: STARTTLS may no longer fall back to plain text
+		assertThat(DeliveryCommand.encrypted(startTls, true)).isTrue();
+		assertThat(startTls.getJavaMailProperties().getProperty("mail.smtp.starttls.required")).isEqualTo("true");
 	}
 }

@@ -167,8 +167,8 @@ class NotificationStoreIT {
 			store.markDelivered(first.get(0), T0);
 
 			assertThat(store.countAll()).isEqualTo(4);
-			assertThat(store.pendingByRun()).containsExactly(new NotificationStore.RunPending(1, 2),
-					new NotificationStore.RunPending(2, 1));
+			assertThat(store.pendingByRun()).containsExactly(new NotificationStore.RunPending(1, null, 2),
+					new NotificationStore.RunPending(2, null, 1));
 			assertThat(store.sample(1, 5)).extracting(Pending::id)
 				.containsExactlyInAnyOrder(first.get(1), first.get(2));
 			assertThat(store.sample(1, 1)).hasSize(1);

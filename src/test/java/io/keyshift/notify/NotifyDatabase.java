@@ -101,6 +101,14 @@ final class NotifyDatabase implements AutoCloseable {
 		return id;
 	}
 
+	/** As migrate seals since key ids are recorded: the row names the key it was sealed with. */
+	UUID insertSealedWithKeyId(DeliveryCipher cipher, NotificationPayload payload, OffsetDateTime createdAt,
+			long runId) {
+		UUID id = insertSealed(cipher, payload, createdAt, runId);
+		jdbc.update("update token_notification set delivery_key_id = ? where id = ?", cipher.keyId(), id);
+		return id;
+	}
+
 	void insertRow(UUID id, long userId, String email, String kind, String sealedPayload, OffsetDateTime createdAt) {
 		insertRow(id, userId, email, kind, sealedPayload, createdAt, 1);
 	}

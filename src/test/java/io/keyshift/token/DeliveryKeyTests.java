@@ -41,6 +41,24 @@ class DeliveryKeyTests {
 	}
 
 	@Test
+	void itsIdIsTheHmacOfTheFixedLabelAsOpensslComputesIt() throws IOException {
+		// openssl dgst -sha256 -mac HMAC -macopt hexkey:000102...1f on "keyshift delivery key id v1"
+		Path file = dir.resolve("bytes.key");
+		Files.writeString(file, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n");
+		assertThat(DeliveryKey.load(file).id()).isEqualTo("bc55f949ef92bfd1");
+	}
+
+	@Test
+	void twoKeysHaveTwoIdsAndTheSameKeyAlwaysTheSame() {
+		byte[] a = new byte[32];
+		byte[] b = new byte[32];
+		b[31] = 1;
+		assertThat(DeliveryKey.of(a).id()).isNotEqualTo(DeliveryKey.of(b).id())
+			.isEqualTo(DeliveryKey.of(new byte[32]).id())
+			.hasSize(16);
+	}
+
+	@Test
 	void toStringDoesNotShowTheKey() throws IOException {
 		byte[] raw = randomBytes(32);
 		String base64 = Base64.getEncoder().encodeToString(raw);
