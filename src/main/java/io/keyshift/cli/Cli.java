@@ -257,6 +257,8 @@ public final class Cli {
 	 * server for the others; {@code FILE_LOCK=NO} switches the file lock off. Never the URL itself,
 	 * which may carry a password.
 	 */
+	private static final java.util.Set<String> H2_FALSE = java.util.Set.of("FALSE", "0", "NO", "N", "F", "OFF");
+
 	static String h2ModeWithoutRunLock(String url) {
 		if (url == null || !url.regionMatches(true, 0, "jdbc:h2:", 0, "jdbc:h2:".length())) {
 			return null;
@@ -270,8 +272,9 @@ public final class Cli {
 			String[] option = parts[i].split("=", 2);
 			String key = option[0].strip().toUpperCase(java.util.Locale.ROOT);
 			String value = option.length > 1 ? option[1].strip().toUpperCase(java.util.Locale.ROOT) : "";
-			if (key.equals("AUTO_SERVER") && value.equals("TRUE")) {
-				return "in AUTO_SERVER mode (AUTO_SERVER=TRUE in the URL)";
+			// H2 reads TRUE, 1, YES, T, Y (any case) as true: anything but a false word turns the mode on
+			if (key.equals("AUTO_SERVER") && !H2_FALSE.contains(value)) {
+				return "in AUTO_SERVER mode (AUTO_SERVER=" + value + " in the URL)";
 			}
 			if (key.equals("FILE_LOCK") && value.equals("NO")) {
 				return "without its file lock (FILE_LOCK=NO in the URL)";

@@ -23,6 +23,9 @@ final class DatabaseTarget {
 
 	private static final Pattern POSTGRESQL = Pattern.compile("jdbc:postgresql://(\\[[^\\]]*\\]|[^/:?,]*)(?::(\\d+))?.*");
 
+	/** One host of a PostgreSQL URL: a name or [IPv6 address], and a numeric port if any. */
+	private static final Pattern POSTGRESQL_HOST = Pattern.compile("(\\[[^\\]]*\\]|[^:@\\[\\]]*)(:\\d+)?");
+
 	private final String url;
 
 	private final String username;
@@ -44,16 +47,47 @@ final class DatabaseTarget {
 				end = i;
 			}
 		}
-		return url.substring(0, end);
+		String shown = url.substring(0, end);
+		// user:password@host (libpq's form): the password must not be printed
+		int authority = shown.indexOf("//");
+		if (authority >= 0) {
+			int slash = shown.indexOf('/', authority + 2);
+			int at = shown.lastIndexOf('@', slash < 0 ? shown.length() : slash);
+			if (at > authority) {
+				shown = shown.substring(0, authority + 2) + "<credentials>@" + shown.substring(at + 1);
+			}
+		}
+		return shown;
 	}
 
 	/** Why the URL is no database keyshift can use, or null when it may be one. */
 	String malformed() {
-		if (url.startsWith("jdbc:h2:") || url.startsWith("jdbc:postgresql:")) {
+		if (url.startsWith("jdbc:h2:") || url.startsWith("jdbc:postgresql:") && hostsReadable()) {
 			return null;
 		}
 		return "the database URL '" + shown() + "' is not one keyshift can use: fix " + SETTING + " (PostgreSQL's is"
 				+ " jdbc:postgresql://HOST:5432/DATABASE, the embedded database's jdbc:h2:file:./data/keyshift)";
+	}
+
+	/** Whether each host of a PostgreSQL URL reads as a host and a numeric port, as the driver needs. */
+	private boolean hostsReadable() {
+		String rest = url.substring("jdbc:postgresql:".length());
+		if (!rest.startsWith("//")) {
+			return true;
+		}
+		int end = rest.length();
+		for (char c : new char[] { '/', '?' }) {
+			int i = rest.indexOf(c, 2);
+			if (i >= 0 && i < end) {
+				end = i;
+			}
+		}
+		for (String host : rest.substring(2, end).split(",", -1)) {
+			if (!POSTGRESQL_HOST.matcher(host).matches()) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** {@code host:port} of a PostgreSQL URL (port 5432 when none is given), or null for any other URL. */

@@ -62,8 +62,10 @@ final class ReportDirectories {
 		if (dir == null || !Files.isDirectory(dir) || REPORT_FILES.stream().noneMatch(f -> Files.exists(dir.resolve(f)))) {
 			return null;
 		}
+		// Only the directory this run recorded (before its report step wrote a file) is its own: a run
+		// number alone is not, since another database numbers its runs from 1 too.
 		Long owner = runIdOfReport(dir);
-		if (resumedRun != null && (resumedRun.equals(owner) || recordedDir != null && sameDirectory(dir, Path.of(recordedDir)))) {
+		if (resumedRun != null && recordedDir != null && sameDirectory(dir, Path.of(recordedDir))) {
 			return null;
 		}
 		return "--report-dir " + dir + " already holds the report of " + (owner == null ? "another run" : "run " + owner)

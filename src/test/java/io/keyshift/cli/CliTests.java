@@ -231,4 +231,39 @@ class CliTests {
 		assertThat(Cli.h2ModeWithoutRunLock("jdbc:h2:./x;FILE_LOCK=NO"))
 			.isEqualTo("without its file lock (FILE_LOCK=NO in the URL)");
 	}
+
+	@Test
+	void takesEveryWayH2SpellsTrueAsAutoServerOn() {
+		// H2 reads 1, yes, t, y as true too (found in review: AUTO_SERVER=1 slipped through)
+		for (String on : new String[] { "1", "yes", "YES", "t", "y", "True" }) {
+			assertThat(Cli.h2ModeWithoutRunLock("jdbc:h2:file:./x;AUTO_SERVER=" + on)).as(on)
+				.isEqualTo("in AUTO_SERVER mode (AUTO_SERVER=" + on.toUpperCase(java.util.Locale.ROOT) + " in the URL)");
+		}
+		for (String off : new String[] { "0", "no", "false", "n", "f", "OFF" }) {
+			assertThat(Cli.h2ModeWithoutRunLock("jdbc:h2:file:./x;AUTO_SERVER=" + off)).as(off).isNull();
+		}
+	}
+
+	@Test
+	void aPasswordWrittenIntoTheUrlIsNeverShown() {
+		// the driver takes no user:password@host; the message must not print the password it was given
+		DatabaseTarget target = new DatabaseTarget("jdbc:postgresql://postgres:Sekr3tPW@127.0.0.1:5499/x", null, null);
+		assertThat(target.shown()).isEqualTo("jdbc:postgresql://<credentials>@127.0.0.1:5499/x");
+		assertThat(target.malformed()).doesNotContain("Sekr3tPW").contains("is not one keyshift can use");
+		assertThat(new DatabaseTarget("jdbc:postgresql://db:5432/x?password=Sekr3tPW", null, null).shown())
+			.isEqualTo("jdbc:postgresql://db:5432/x");
+	}
+
+	@Test
+	void aPortThatIsNoNumberIsAMalformedUrlAndSeveralHostsAreFine() {
+		assertThat(new DatabaseTarget("jdbc:postgresql://127.0.0.1:abc/x?password=Sekr3tPW", null, null).malformed())
+			.isEqualTo("the database URL 'jdbc:postgresql://127.0.0.1:abc/x' is not one keyshift can use: fix"
+					+ " SPRING_DATASOURCE_URL (--spring.datasource.url) (PostgreSQL's is jdbc:postgresql://HOST:5432/DATABASE,"
+					+ " the embedded database's jdbc:h2:file:./data/keyshift)");
+		for (String fine : new String[] { "jdbc:postgresql://db:5432/x", "jdbc:postgresql://db/x",
+				"jdbc:postgresql://h1:5432,h2:5433/x?targetServerType=primary", "jdbc:postgresql://[::1]:5432/x",
+				"jdbc:postgresql:x", "jdbc:postgresql://db:5432" }) {
+			assertThat(new DatabaseTarget(fine, null, null).malformed()).as(fine).isNull();
+		}
+	}
 }

@@ -85,6 +85,8 @@ class BadInputIT {
 		byte[] key = new byte[32];
 		new SecureRandom().nextBytes(key);
 		Path file = Files.writeString(tmp.resolve("delivery.key"), Base64.getEncoder().encodeToString(key) + "\n");
+		// readable only by its owner, as the README makes it (a wider one earns a warning line on stderr)
+		Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 		List<String> args = new ArrayList<>(List.of("migrate", "--input", input.toString(), "--report-dir",
 				tmp.resolve(report).toString(), "--delivery-key-file", file.toString()));
 		args.addAll(List.of(more));
