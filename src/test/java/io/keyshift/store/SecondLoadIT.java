@@ -14,7 +14,6 @@ import io.keyshift.generate.ExportGenerator;
 import io.keyshift.input.Export;
 import io.keyshift.input.ExportReader;
 import io.keyshift.support.TestDatabase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -50,7 +49,7 @@ class SecondLoadIT {
 		Path export = tmp.resolve("export");
 		new ExportGenerator().generate(new ExportGenerator.Options(400, 7), export);
 		try (TestDatabase db = TestDatabase.create(kind, tmp.resolve("db"));
-				HikariDataSource dataSource = dataSource(db)) {
+				HikariDataSource dataSource = db.migratedPool(6)) {
 			DataSourceTransactionManager manager = new DataSourceTransactionManager(dataSource);
 			TransactionTemplate step = new TransactionTemplate(manager);
 			TransactionTemplate eachBatch = new TransactionTemplate(manager);
@@ -106,26 +105,5 @@ class SecondLoadIT {
 		catch (SQLException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	private static HikariDataSource dataSource(TestDatabase db) {
-		HikariDataSource dataSource = new HikariDataSource();
-		dataSource.setJdbcUrl(db.url());
-		for (String arg : db.springArgs()) {
-			if (arg.startsWith("--spring.datasource.username=")) {
-				dataSource.setUsername(arg.substring(arg.indexOf('=') + 1));
-			}
-			if (arg.startsWith("--spring.datasource.password=")) {
-				dataSource.setPassword(arg.substring(arg.indexOf('=') + 1));
-			}
-		}
-		dataSource.setMaximumPoolSize(6);
-		Flyway.configure()
-			.dataSource(dataSource)
-			.locations("classpath:db/migration",
-					"classpath:db/vendor/" + (db.kind() == TestDatabase.Kind.H2 ? "h2" : "postgresql"))
-			.load()
-			.migrate();
-		return dataSource;
 	}
 }
