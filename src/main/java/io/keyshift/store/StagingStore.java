@@ -237,8 +237,12 @@ public class StagingStore implements StagingSink, AutoCloseable {
 	 */
 	public void finish() {
 		flushAll();
-		// fresh statistics first: the whole-file rules and the migrate step's page queries plan from them
-		dialect.analyze(jdbc, List.of("stg_account", "stg_legacy_key", "stg_membership", "stg_usage"));
+		// fresh statistics first: the whole-file rules and the migrate step's page queries plan from them.
+		// Committed at once: new statistics are seen by other connections (the rules' own transactions)
+		// only when committed. Left in the step's open transaction, a later run in the same database would
+		// plan with the earlier run's, which know no rows of this run_id: nested loops over every row.
+		tx.executeWithoutResult(status -> dialect.analyze(jdbc,
+				List.of("stg_account", "stg_legacy_key", "stg_membership", "stg_usage")));
 		if (dialect == Dialect.H2) {
 			finishStreamed();
 		}
@@ -246,7 +250,7 @@ public class StagingStore implements StagingSink, AutoCloseable {
 			finishInSql();
 		}
 		sender.drain();
-		dialect.analyze(jdbc, List.of("stg_user"));
+		tx.executeWithoutResult(status -> dialect.analyze(jdbc, List.of("stg_user")));
 	}
 
 	private void finishInSql() {

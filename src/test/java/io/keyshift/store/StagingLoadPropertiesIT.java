@@ -20,7 +20,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.flywaydb.core.Flyway;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -51,23 +50,7 @@ class StagingLoadPropertiesIT {
 		tmp = Files.createTempDirectory("keyshift-load-props");
 		for (TestDatabase.Kind kind : TestDatabase.Kind.values()) {
 			TestDatabase db = TestDatabase.create(kind, tmp.resolve(kind.name()));
-			HikariDataSource dataSource = new HikariDataSource();
-			dataSource.setJdbcUrl(db.url());
-			for (String arg : db.springArgs()) {
-				if (arg.startsWith("--spring.datasource.username=")) {
-					dataSource.setUsername(arg.substring(arg.indexOf('=') + 1));
-				}
-				if (arg.startsWith("--spring.datasource.password=")) {
-					dataSource.setPassword(arg.substring(arg.indexOf('=') + 1));
-				}
-			}
-			dataSource.setMaximumPoolSize(4);
-			Flyway.configure()
-				.dataSource(dataSource)
-				.locations("classpath:db/migration",
-						"classpath:db/vendor/" + (kind == TestDatabase.Kind.H2 ? "h2" : "postgresql"))
-				.load()
-				.migrate();
+			HikariDataSource dataSource = db.migratedPool(4);
 			TransactionTemplate eachBatch = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
 			eachBatch.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 			DATABASES.put(kind, new Open(db, dataSource, new JdbcTemplate(dataSource), eachBatch));

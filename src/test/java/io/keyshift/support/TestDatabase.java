@@ -8,6 +8,9 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
 
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
@@ -79,6 +82,25 @@ public final class TestDatabase implements AutoCloseable {
 			dataSource = new SingleConnectionDataSource(url, user, password, true);
 		}
 		return new JdbcTemplate(dataSource);
+	}
+
+	/**
+	 * A pool of {@code size} connections to this database, its schema migrated as the application
+	 * migrates it: for tests that drive the stores on several connections at once. Close it before the
+	 * database.
+	 */
+	public HikariDataSource migratedPool(int size) {
+		HikariDataSource pool = new HikariDataSource();
+		pool.setJdbcUrl(url);
+		pool.setUsername(user);
+		pool.setPassword(password);
+		pool.setMaximumPoolSize(size);
+		Flyway.configure()
+			.dataSource(pool)
+			.locations("classpath:db/migration", "classpath:db/vendor/" + (kind == Kind.H2 ? "h2" : "postgresql"))
+			.load()
+			.migrate();
+		return pool;
 	}
 
 	@Override
