@@ -14,6 +14,7 @@ public final class Arguments {
 			Usage: keyshift migrate --input DIR [--dry-run] [--report-dir DIR]
 			                        [--revoke-legacy-keys] [--delivery-key-file FILE]
 			                        [--threads N] [--accept-unattributed-rows]
+			                        [--max-revocations N]
 			       keyshift deliver [--dry-run] [--now] [--delivery-key-file FILE]
 			       keyshift generate --users N [--seed S] --out DIR [--force]
 			       keyshift --help | --version
@@ -41,6 +42,11 @@ public final class Arguments {
 			  --accept-unattributed-rows  go on despite membership rows whose user_id cannot
 			                           be read (a real run stops on them: they could hide a
 			                           grant of anyone); they stay in rejects.csv
+			  --max-revocations N      a real run that would revoke more than N personal
+			                           access tokens (users who lost access since an earlier
+			                           run) stops before writing anything, exit 2 (default:
+			                           the larger of 10 and 5% of the ACTIVE tokens of the
+			                           users in the export)
 
 			deliver:                   e-mails the pending notifications (one per user, with the
 			                           new tokens), each decrypted just before it is sent; on
@@ -159,6 +165,16 @@ public final class Arguments {
 						throw new UsageException("--threads takes a number from 1 to 256, not '" + value + "'");
 					}
 					passThrough.add("--keyshift.threads=" + threads);
+				}
+				case "--max-revocations" -> {
+					String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1)
+							: i + 1 < own.size() ? own.get(++i) : "";
+					long max = number(name, value);
+					if (max < 0) {
+						throw new UsageException("--max-revocations takes a number of tokens, 0 or more, not '" + value
+								+ "'");
+					}
+					passThrough.add("--keyshift.max-revocations=" + max);
 				}
 				case "--input", "--report-dir", "--delivery-key-file" -> {
 					Path path = Path.of(value(arg, name, own, i));

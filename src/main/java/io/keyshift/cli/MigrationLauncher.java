@@ -24,6 +24,8 @@ import io.keyshift.input.Export;
 import io.keyshift.job.DeliveryKeyMismatch;
 import io.keyshift.job.MigrateProcessor;
 import io.keyshift.job.LoadTasklet;
+import io.keyshift.job.ReportTasklet;
+import io.keyshift.job.RevocationLimitExceeded;
 import io.keyshift.job.RunParameters;
 import io.keyshift.job.StopSignal;
 import io.keyshift.store.Dialect;
@@ -392,9 +394,19 @@ public class MigrationLauncher {
 			case COMPLETED -> {
 				out.println("keyshift: run " + runId + " completed. Report: "
 						+ execution.getExecutionContext().getString("report.dir", "(none)"));
+				String wouldStop = execution.getExecutionContext().getString(ReportTasklet.WOULD_STOP, null);
+				if (wouldStop != null) {
+					out.println("keyshift: " + wouldStop);
+				}
 				return ExitCodes.OK;
 			}
 			case STOPPED -> {
+				for (Throwable t : related(execution.getAllFailureExceptions())) {
+					if (t instanceof RevocationLimitExceeded valve) {
+						err.println(valve.getMessage());
+						return ExitCodes.USAGE;
+					}
+				}
 				String unusable = unusableInput(execution);
 				if (unusable != null) {
 					// the same command would stop the same way: no "rerun to resume" here

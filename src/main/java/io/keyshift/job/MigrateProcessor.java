@@ -96,12 +96,24 @@ public class MigrateProcessor implements ItemProcessor<UserCase, MigratedUser> {
 			.stream()
 			.map(MigrateProcessor::usageEntry)
 			.toList();
+		List<NotificationPayload.ChangeEntry> changes = verdict.decisions()
+			.stream()
+			.filter(Decision::changesToken)
+			.map(MigrateProcessor::change)
+			.toList();
 		NotificationPayload payload = new NotificationPayload(kind.name(), user.userId(), user.email(), entries,
-				skipped, usage);
+				skipped, usage, changes);
 		UUID id = RowIds.next();
 		byte[] sealed = payload.sealed(json -> cipher.encrypt(json, associatedData(id, user.userId())));
 		return new PendingNotification(id, user.userId(), user.email(), kind,
 				Base64.getEncoder().encodeToString(sealed), cipher.keyId());
+	}
+
+	private static NotificationPayload.ChangeEntry change(Decision d) {
+		boolean revoked = d.revokesToken();
+		return new NotificationPayload.ChangeEntry(d.accountId(), d.account() == null ? null : d.account().name(),
+				revoked ? "REVOKED" : "UPDATED", d.existingToken().hint(), d.previousPermissions(),
+				revoked ? null : Permissions.format(d.permissions()), revoked ? d.reason().name() : null);
 	}
 
 	private static NotificationPayload.UsageEntry usageEntry(KeyUsage u) {

@@ -13,6 +13,7 @@ import io.keyshift.store.ReportStore;
 import io.keyshift.store.RunKeyStore;
 import io.keyshift.store.StagingStore;
 import io.keyshift.store.UserCaseSource;
+import io.keyshift.store.ValveStore;
 import io.keyshift.token.DeliveryCipher;
 import io.keyshift.token.DeliveryKey;
 import io.keyshift.token.TokenMinter;
@@ -67,8 +68,9 @@ public class MigrationJobConfiguration {
 	}
 
 	@Bean
-	Job migrationJob(JobRepository jobRepository, Step loadStep, Step migrateStep, Step reportStep) {
+	Job migrationJob(JobRepository jobRepository, Step loadStep, Step checkStep, Step migrateStep, Step reportStep) {
 		return new JobBuilder(JOB_NAME, jobRepository).start(loadStep)
+			.next(checkStep)
 			.next(migrateStep)
 			.next(reportStep)
 			.build();
@@ -95,6 +97,28 @@ public class MigrationJobConfiguration {
 		return new LoadTasklet(Path.of(input), new StagingStore(jdbc, eachBatch, runId), stop,
 				properties.progressInterval(),
 				!Boolean.parseBoolean(dryRun) && !Boolean.parseBoolean(acceptUnattributed));
+	}
+
+	/**
+	 * The revocation safety valve (SPEC §3.2): before the migrate step writes anything, count what the
+	 * run would revoke; a real run over {@code --max-revocations} stops here.
+	 */
+	@Bean
+	Step checkStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			RevocationValve revocationValve) {
+		return new StepBuilder("check", jobRepository).tasklet(revocationValve, transactionManager).build();
+	}
+
+	@Bean
+	@StepScope
+	RevocationValve revocationValve(JdbcTemplate jdbc, KeyshiftProperties properties, @Value(RUN_ID) long runId,
+			@Value("#{jobParameters['" + RunParameters.DRY_RUN + "']}") String dryRun,
+			@Value("#{jobParameters['" + RunParameters.REVOKE_LEGACY_KEYS + "']}") String revoke,
+			@Value("${keyshift.max-revocations:}") String maxRevocations) {
+		boolean rehearsal = Boolean.parseBoolean(dryRun);
+		return new RevocationValve(new UserCaseSource(jdbc, runId), new ValveStore(jdbc, runId),
+				new Decider(rehearsal, Boolean.parseBoolean(revoke)), rehearsal,
+				maxRevocations.isBlank() ? null : Long.valueOf(maxRevocations), properties.chunkSize());
 	}
 
 	/**

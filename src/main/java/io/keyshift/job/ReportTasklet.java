@@ -38,6 +38,9 @@ public class ReportTasklet implements Tasklet {
 	 */
 	static final String MIGRATE_STEP = "migrate";
 
+	/** The job context key of the line a dry run ends with when a real run would stop at the valve. */
+	public static final String WOULD_STOP = "valve.would.stop";
+
 	private final ReportStore store;
 
 	private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -95,6 +98,13 @@ public class ReportTasklet implements Tasklet {
 					: "accepted (--accept-unattributed-rows)");
 		}
 		log.info("report: {}", writer.directory());
+		if (dryRun && summary.tokens() != null && summary.tokens().overLimit()) {
+			// the operator reads this last: the launcher repeats it after its own closing line
+			String stop = summary.tokens().wouldStopLine();
+			log.warn(stop);
+			chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext()
+				.putString(WOULD_STOP, stop);
+		}
 		return RepeatStatus.FINISHED;
 	}
 
@@ -119,13 +129,29 @@ public class ReportTasklet implements Tasklet {
 			.map(t -> String.format("%s %.1f s", t.step(), t.time().toMillis() / 1000.0))
 			.collect(Collectors.joining(", "));
 		RunSummary.UserProgress progress = s.progress();
-		return List.of(
+		RunSummary.Tokens t = s.tokens();
+		long updated = s.outcomes().stream()
+			.filter(o -> o.outcome().equals("UPDATED") || o.outcome().equals("WOULD_UPDATE"))
+			.mapToLong(RunSummary.OutcomeCount::rows).sum();
+		long revokedTokens = s.outcomes().stream()
+			.filter(o -> o.outcome().equals("REVOKED") || o.outcome().equals("WOULD_REVOKE"))
+			.mapToLong(RunSummary.OutcomeCount::rows).sum();
+		// only a run that found tokens of earlier runs has anything to say about them
+		String earlier = t == null || t.activeInScope() + t.untouchedOutOfScope() == 0 ? null
+				: String.format("earlier tokens: %,d %supdated, %,d %srevoked (limit %,d); %,d left as they are (their"
+						+ " users are not in this export)", updated, would, revokedTokens, would, t.revocationLimit(),
+						t.untouchedOutOfScope());
+		List<String> lines = new java.util.ArrayList<>(List.of(
 				String.format("input: %,d rows read, %,d rejected (see rejects.csv); %,d users in scope", s.rowsRead(),
 						s.rowsRejected(), s.usersWithLegacyKey()),
 				"decisions: " + (outcomes.isEmpty() ? "none" : outcomes),
 				String.format("tokens minted: %,d; legacy keys %smigrated: %,d, %srevoked: %,d; notifications %squeued: %,d",
 						s.tokensMinted(), would, s.keysMigrated(), would, s.keysRevoked(), would, notifications),
 				String.format("timing: %s; users decided: %,d / %,d, %,.1f/s", steps.isEmpty() ? "unknown" : steps,
-						progress.usersDone(), progress.usersTotal(), progress.usersPerSecond()));
+						progress.usersDone(), progress.usersTotal(), progress.usersPerSecond())));
+		if (earlier != null) {
+			lines.add(3, earlier);
+		}
+		return lines;
 	}
 }

@@ -6,8 +6,16 @@ public enum Outcome {
 	CREATED,
 	/** Dry run: a real run would mint a PAT. */
 	WOULD_CREATE,
-	/** A PAT from an earlier run already exists for this legacy key and account. */
+	/** The pair's ACTIVE PAT from an earlier run already carries the inherited permissions. */
 	ALREADY_MIGRATED,
+	/** The pair's ACTIVE PAT had other permissions: they were replaced by the inherited ones. */
+	UPDATED,
+	/** Dry run: a real run would replace the PAT's permissions. */
+	WOULD_UPDATE,
+	/** The pair's ACTIVE PAT was revoked: the pair is skipped now, or has no membership any more. */
+	REVOKED,
+	/** Dry run: a real run would revoke the PAT. */
+	WOULD_REVOKE,
 	/** Policy: no token, and none is due. */
 	SKIPPED,
 	/** A data problem the operator can fix and rerun. */

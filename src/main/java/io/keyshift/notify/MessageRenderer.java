@@ -24,12 +24,15 @@ public final class MessageRenderer {
 
 	static final String NO_TOKEN_SUBJECT = "Your legacy API key is deprecated: no personal access token could be issued";
 
+	static final String CHANGED_SUBJECT = "Your personal access tokens changed";
+
 	static final String WHERE_TO_CREATE = "Account Settings \u2192 API tokens \u2192 Personal tokens";
 
 	public RenderedMessage render(NotificationPayload payload) {
 		return switch (kind(payload.kind())) {
 			case TOKENS -> tokensIssued(payload);
 			case NO_TOKEN -> noTokenIssued(payload);
+			case CHANGED -> tokensChanged(payload);
 		};
 	}
 
@@ -42,9 +45,14 @@ public final class MessageRenderer {
 		Kind k = kind(kind);
 		Doc doc = new Doc();
 		doc.paragraph("[Preview: nothing is sent in a dry run. This message would go to " + email + " (user " + userId
-				+ "), kind " + kind + ". Its " + (k == Kind.TOKENS ? "tokens" : "reasons")
+				+ "), kind " + kind + ". Its " + (k == Kind.TOKENS ? "tokens" : k == Kind.CHANGED ? "changes" : "reasons")
 				+ ", accounts and key usage are withheld: they are in the encrypted payload, which a dry run does not"
 				+ " decrypt.]");
+		if (k == Kind.CHANGED) {
+			doc.paragraph("[the changes to the user's tokens, per account: withheld in this preview]");
+			closing(doc, k);
+			return doc.finish(CHANGED_SUBJECT);
+		}
 		if (k == Kind.TOKENS) {
 			doc.paragraph(tokensIntro());
 			doc.paragraph("[the new tokens: withheld in this preview]");
@@ -74,9 +82,57 @@ public final class MessageRenderer {
 			doc.token(account(token.accountId(), token.accountName()), token.name(), token.token(), token.hint(),
 					Permissions.describe(token.permissions()));
 		}
+		changes(doc, payload);
 		steps(doc, Kind.TOKENS, usage(payload), tokens.size());
 		closing(doc, Kind.TOKENS);
 		return doc.finish(TOKENS_SUBJECT);
+	}
+
+	/**
+	 * SPEC §6: a user whose earlier tokens changed, and who got no new one: per account, the
+	 * permissions before and after, or the revocation and its reason in words.
+	 */
+	private RenderedMessage tokensChanged(NotificationPayload payload) {
+		Doc doc = new Doc();
+		doc.paragraph("Hello,");
+		doc.paragraph("Your personal access tokens follow your access: each one carries exactly the permissions you"
+				+ " have in its account. Your access changed, so your tokens did too:");
+		changes(doc, payload);
+		doc.paragraph("A revoked token stops working at once and cannot be used again. If you still need API access"
+				+ " to that account, ask an account admin, then create a personal access token under "
+				+ WHERE_TO_CREATE + ".");
+		closing(doc, Kind.CHANGED);
+		return doc.finish(CHANGED_SUBJECT);
+	}
+
+	/** The changes to earlier tokens, one line per account; nothing when there are none. */
+	private static void changes(Doc doc, NotificationPayload payload) {
+		List<NotificationPayload.ChangeEntry> changes = payload.changes() == null ? List.of() : payload.changes();
+		if (changes.isEmpty()) {
+			return;
+		}
+		doc.heading("Changes to your existing tokens");
+		List<String> lines = new ArrayList<>();
+		for (NotificationPayload.ChangeEntry c : changes) {
+			String token = "the token ending in " + c.hint();
+			if ("REVOKED".equals(c.change())) {
+				lines.add(account(c.accountId(), c.accountName()) + ": " + token + " was revoked because "
+						+ revocation(c.reason()) + ". It had: " + Permissions.describe(c.before()) + ".");
+			}
+			else {
+				lines.add(account(c.accountId(), c.accountName()) + ": the permissions of " + token
+						+ " now match yours. Before: " + Permissions.describe(c.before()) + ". Now: "
+						+ Permissions.describe(c.after()) + ".");
+			}
+		}
+		doc.bullets(lines);
+	}
+
+	static String revocation(String code) {
+		if ("MEMBERSHIP_REMOVED".equals(code)) {
+			return "you are no longer a member of this account";
+		}
+		return reason(code);
 	}
 
 	private RenderedMessage noTokenIssued(NotificationPayload payload) {
@@ -199,7 +255,7 @@ public final class MessageRenderer {
 
 	private enum Kind {
 
-		TOKENS, NO_TOKEN
+		TOKENS, NO_TOKEN, CHANGED
 	}
 
 	private static Kind kind(String kind) {
@@ -208,6 +264,9 @@ public final class MessageRenderer {
 		}
 		if ("NO_TOKEN_ISSUED".equals(kind)) {
 			return Kind.NO_TOKEN;
+		}
+		if ("TOKENS_CHANGED".equals(kind)) {
+			return Kind.CHANGED;
 		}
 		throw new IllegalArgumentException("unknown notification kind");
 	}

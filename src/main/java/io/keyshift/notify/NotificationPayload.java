@@ -10,12 +10,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * What a notification says, before it is sealed: for TOKENS_ISSUED one entry per new PAT, with the
- * token value shown once; for NO_TOKEN_ISSUED the reason per account; and where the old key was
- * used. The message text around it (the migration steps) is rendered at delivery. {@code toString()}
+ * token value shown once; for NO_TOKEN_ISSUED the reason per account; for TOKENS_CHANGED (and beside
+ * new tokens) each earlier PAT whose permissions changed or that was revoked; and where the old key
+ * was used. The message text around it (the migration steps) is rendered at delivery. {@code toString()}
  * never shows a token value.
  */
 public record NotificationPayload(String kind, long userId, String email, List<TokenEntry> tokens,
-		List<SkippedEntry> skipped, List<UsageEntry> usage) {
+		List<SkippedEntry> skipped, List<UsageEntry> usage, List<ChangeEntry> changes) {
+
+	/** A payload that changes no earlier token. */
+	public NotificationPayload(String kind, long userId, String email, List<TokenEntry> tokens,
+			List<SkippedEntry> skipped, List<UsageEntry> usage) {
+		this(kind, userId, email, tokens, skipped, usage, List.of());
+	}
+
+	/**
+	 * A change to a PAT of an earlier run (SPEC §6): {@code change} is UPDATED (permissions
+	 * {@code before} and {@code after}) or REVOKED ({@code before} and the {@code reason} code).
+	 * No token value: the token itself is unchanged, or stops working.
+	 */
+	public record ChangeEntry(long accountId, String accountName, String change, String hint, String before,
+			String after, String reason) {
+	}
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 

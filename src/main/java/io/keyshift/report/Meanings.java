@@ -27,7 +27,11 @@ final class Meanings {
 		return switch (outcome) {
 			case CREATED -> "a token was minted in this run";
 			case WOULD_CREATE -> "a real run would mint a token";
-			case ALREADY_MIGRATED -> "a token from an earlier run already exists";
+			case ALREADY_MIGRATED -> "the pair's token from an earlier run already carries the user's permissions";
+			case UPDATED -> "the token's permissions were replaced by the user's current ones";
+			case WOULD_UPDATE -> "a real run would replace the token's permissions by the user's current ones";
+			case REVOKED -> "the token was revoked: its owner lost access";
+			case WOULD_REVOKE -> "a real run would revoke the token: its owner lost access";
 			case SKIPPED -> "policy: no token, and none is due";
 			case QUARANTINED -> "a data problem: fix the export and rerun";
 		};
@@ -37,6 +41,7 @@ final class Meanings {
 		return switch (reason) {
 			case DUPLICATE_LEGACY_KEY -> "the user holds two or more valid legacy keys";
 			case DUPLICATE_IDENTITY -> "two or more users share this email address";
+			case KEY_OWNER_CHANGED -> "an earlier run recorded this legacy key for another user";
 			case NO_MEMBERSHIPS -> "the user belongs to no account";
 			case INVALID_GRANT -> "a membership row of this user and account was rejected";
 			case LICENSE_CONFLICT -> "the user's rows in this account name more than one license";
@@ -44,6 +49,7 @@ final class Meanings {
 			case ACCOUNT_INACTIVE -> "the account is locked or deleted";
 			case PLAN_NOT_ELIGIBLE -> "the account is on the developer plan";
 			case NO_DEVELOPER_LICENSE -> "the user has no developer license in this account";
+			case MEMBERSHIP_REMOVED -> "the user no longer belongs to this account";
 		};
 	}
 

@@ -20,7 +20,7 @@ public final class ReportFiles {
 
 	/** The columns of {@value #REPORT_CSV}, in order. */
 	public static final String[] REPORT_HEADER = { "user_id", "email", "account_id", "account_name", "outcome",
-			"reason", "token_id", "token_hint", "permissions", "notes" };
+			"reason", "token_id", "token_hint", "permissions", "notes", "previous_permissions" };
 
 	/** The columns of {@value #REJECTS_CSV}, in order. */
 	public static final String[] REJECTS_HEADER = { "file", "line", "reason", "record" };

@@ -27,12 +27,49 @@ import java.util.List;
  * @param rejects rejected input rows per file and reason category, most first
  * @param progress users decided out of those in scope, and the time the deciding step took
  * @param steps the job's steps in the order they started, with their time and item counts
+ * @param tokens the PATs of earlier runs: the valve's count and limit, and those left alone because
+ *        their user is not in this export (null when the run did not get that far)
  */
 public record RunSummary(long runId, boolean dryRun, boolean revokeLegacyKeys, String input, Instant startedAt,
 		Instant finishedAt, List<FileCount> inputFiles, long usersWithLegacyKey, long usersWithoutLegacyKey,
 		List<OutcomeCount> outcomes, List<PlanCount> plans, long tokensMinted, long keysMigrated, long keysRevoked,
 		List<KindCount> notifications, List<AccountCount> topAccounts, List<RejectCount> rejects,
-		UserProgress progress, List<StepTiming> steps) {
+		UserProgress progress, List<StepTiming> steps, Tokens tokens) {
+
+	/** A summary without the figures of earlier runs' PATs. */
+	public RunSummary(long runId, boolean dryRun, boolean revokeLegacyKeys, String input, Instant startedAt,
+			Instant finishedAt, List<FileCount> inputFiles, long usersWithLegacyKey, long usersWithoutLegacyKey,
+			List<OutcomeCount> outcomes, List<PlanCount> plans, long tokensMinted, long keysMigrated, long keysRevoked,
+			List<KindCount> notifications, List<AccountCount> topAccounts, List<RejectCount> rejects,
+			UserProgress progress, List<StepTiming> steps) {
+		this(runId, dryRun, revokeLegacyKeys, input, startedAt, finishedAt, inputFiles, usersWithLegacyKey,
+				usersWithoutLegacyKey, outcomes, plans, tokensMinted, keysMigrated, keysRevoked, notifications,
+				topAccounts, rejects, progress, steps, null);
+	}
+
+	/**
+	 * The PATs earlier runs made, as this run found them (SPEC §3.2).
+	 * @param activeInScope ACTIVE PATs of the users in this export, before the run
+	 * @param untouchedOutOfScope ACTIVE PATs of users this export does not name: left as they are
+	 * @param revocationsPlanned the revocations the safety valve counted before the migrate step
+	 * @param revocationLimit the valve's limit ({@code --max-revocations} or its default)
+	 */
+	public record Tokens(long activeInScope, long untouchedOutOfScope, long revocationsPlanned,
+			long revocationLimit) {
+
+		/** Whether a real run stops (or, for a dry run, would stop) at the valve. */
+		public boolean overLimit() {
+			return revocationsPlanned > revocationLimit;
+		}
+
+		/** The line a dry run ends with when a real run would stop. */
+		public String wouldStopLine() {
+			return "a real run would stop before writing: it would revoke " + revocationsPlanned
+					+ " personal access tokens, more than the limit of " + revocationLimit
+					+ " (--max-revocations). Read this report; if the revocations are right, run for real with"
+					+ " --max-revocations " + revocationsPlanned + ".";
+		}
+	}
 
 	public record FileCount(String file, long rowsRead, long rowsRejected, long rowsDeduplicated) {
 	}

@@ -45,7 +45,9 @@ public final class SummaryHtml {
 
 	private static final Map<String, String> COLOURS = Map.of(Outcome.CREATED.name(), "#2f9e44",
 			Outcome.WOULD_CREATE.name(), "#69db7c", Outcome.ALREADY_MIGRATED.name(), "#1c7ed6",
-			Outcome.SKIPPED.name(), "#868e96", Outcome.QUARANTINED.name(), "#e8590c");
+			Outcome.SKIPPED.name(), "#868e96", Outcome.QUARANTINED.name(), "#e8590c", Outcome.UPDATED.name(), "#7048e8",
+			Outcome.WOULD_UPDATE.name(), "#b197fc", Outcome.REVOKED.name(), "#c92a2a", Outcome.WOULD_REVOKE.name(),
+			"#ff8787");
 
 	private static final String OTHER_COLOUR = "#495057";
 
@@ -147,6 +149,11 @@ public final class SummaryHtml {
 			out.append("<p class=\"notice\" id=\"dry-run-notice\"><strong>Rehearsal: nothing was written.</strong> ")
 				.append("This was a dry run: no token was minted, no legacy key changed and no notification was ")
 				.append("queued. The figures show what a real run on this export would do.</p>\n");
+			if (s.tokens() != null && s.tokens().overLimit()) {
+				out.append("<p class=\"notice\" id=\"valve-notice\"><strong>A real run would stop.</strong> ")
+					.append(esc(s.tokens().wouldStopLine()))
+					.append("</p>\n");
+			}
 		}
 		out.append("</header>\n");
 	}
@@ -170,6 +177,7 @@ public final class SummaryHtml {
 			card(out, "tokens-minted", "good", s.tokensMinted(), "Tokens minted",
 					number(Figures.outcomeRows(s, Outcome.ALREADY_MIGRATED)) + " already migrated earlier");
 		}
+		earlierTokens(out, s);
 		card(out, "keys-migrated", "", s.keysMigrated(), "Legacy keys migrated",
 				dry ? "a dry run changes no key" : "still working during the grace period");
 		card(out, "keys-revoked", "", s.keysRevoked(), "Legacy keys revoked",
@@ -189,6 +197,32 @@ public final class SummaryHtml {
 		cardText(out, "duration", duration(Figures.durationSeconds(s)), "Duration",
 				Figures.timed(s) ? decimal(Figures.rowsPerSecond(s)) + " input rows per second" : "");
 		out.append("</section>\n");
+	}
+
+	/** SPEC §3.2: the PATs of earlier runs, updated, revoked by reason, and left alone out of scope. */
+	private static void earlierTokens(StringBuilder out, RunSummary s) {
+		RunSummary.Tokens t = s.tokens();
+		if (t == null) {
+			return;
+		}
+		boolean dry = s.dryRun();
+		long updated = Figures.outcomeRows(s, dry ? Outcome.WOULD_UPDATE : Outcome.UPDATED);
+		Outcome revokedOutcome = dry ? Outcome.WOULD_REVOKE : Outcome.REVOKED;
+		long revoked = Figures.outcomeRows(s, revokedOutcome);
+		StringBuilder reasons = new StringBuilder();
+		for (RunSummary.OutcomeCount o : Figures.list(s.outcomes())) {
+			if (o.outcome().equals(revokedOutcome.name())) {
+				reasons.append(reasons.isEmpty() ? "" : " · ").append(o.reason()).append(' ').append(number(o.rows()));
+			}
+		}
+		card(out, "tokens-updated", "", updated, dry ? "Tokens a real run would update" : "Tokens updated",
+				"permissions replaced by their owner's current ones");
+		card(out, "tokens-revoked", t.overLimit() ? "warn" : "", revoked,
+				dry ? "Tokens a real run would revoke" : "Tokens revoked",
+				(reasons.isEmpty() ? "" : reasons + " · ") + "limit " + number(t.revocationLimit())
+						+ " (--max-revocations)" + (t.overLimit() ? " · a real run would stop" : ""));
+		card(out, "tokens-untouched", "", t.untouchedOutOfScope(), "Tokens left as they are",
+				"their users are not in this export");
 	}
 
 	private static void card(StringBuilder out, String id, String kind, long value, String label, String sub) {

@@ -66,6 +66,7 @@ public final class SummaryJson {
 		}
 		doc.put("plans", plans);
 		doc.put("tokens_minted", s.tokensMinted());
+		doc.put("earlier_tokens", earlierTokens(s));
 		doc.put("legacy_keys", object("migrated", s.keysMigrated(), "revoked", s.keysRevoked()));
 		doc.put("notifications", new LinkedHashMap<String, Object>(Figures.notificationTotals(s)));
 		List<Object> top = new ArrayList<>();
@@ -93,6 +94,35 @@ public final class SummaryJson {
 			steps.add(step);
 		}
 		doc.put("steps", steps);
+		return doc;
+	}
+
+	/**
+	 * SPEC §3.2: what happened to the PATs of earlier runs. {@code updated} and {@code revoked} count
+	 * the UPDATED and REVOKED rows (their WOULD_ forms in a dry run), the revocations by reason;
+	 * {@code untouched_out_of_scope} the ACTIVE PATs of users this export does not name;
+	 * {@code revocation_valve} the count the valve made before the migrate step and its limit.
+	 */
+	private static Map<String, Object> earlierTokens(RunSummary s) {
+		Map<String, Object> revoked = new LinkedHashMap<>();
+		long updated = 0;
+		for (RunSummary.OutcomeCount o : Figures.list(s.outcomes())) {
+			if (o.outcome().equals("UPDATED") || o.outcome().equals("WOULD_UPDATE")) {
+				updated += o.rows();
+			}
+			if (o.outcome().equals("REVOKED") || o.outcome().equals("WOULD_REVOKE")) {
+				revoked.merge(o.reason(), o.rows(), (a, b) -> (Long) a + (Long) b);
+			}
+		}
+		RunSummary.Tokens t = s.tokens();
+		Map<String, Object> doc = new LinkedHashMap<>();
+		doc.put("active_in_scope", t == null ? null : t.activeInScope());
+		doc.put("updated", updated);
+		doc.put("revoked", revoked);
+		doc.put("untouched_out_of_scope", t == null ? null : t.untouchedOutOfScope());
+		doc.put("revocation_valve", t == null ? null
+				: object("revocations", t.revocationsPlanned(), "limit", t.revocationLimit(), "over_limit",
+						t.overLimit()));
 		return doc;
 	}
 

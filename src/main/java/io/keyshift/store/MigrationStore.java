@@ -6,10 +6,12 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import io.keyshift.migration.Decision;
 import io.keyshift.migration.Grant;
 import io.keyshift.migration.LegacyKeyStatus;
+import io.keyshift.migration.Outcome;
 import io.keyshift.migration.Permissions;
 import io.keyshift.migration.UserCase;
 import io.keyshift.migration.Verdict;
@@ -29,6 +31,8 @@ public class MigrationStore {
 
 	private volatile Dialect dialect;
 
+	private final String actor = Actor.thisProcess();
+
 	public MigrationStore(JdbcTemplate jdbc) {
 		this.jdbc = jdbc;
 	}
@@ -46,6 +50,7 @@ public class MigrationStore {
 			registerKeys(runId, now, users);
 			writeKeyStatuses(now, users);
 			writeTokens(runId, now, users);
+			changeTokens(runId, now, users);
 			writeNotifications(runId, now, users);
 		}
 		writeDecisions(runId, users);
@@ -54,26 +59,94 @@ public class MigrationStore {
 	private void writeTokens(long runId, OffsetDateTime now, List<MigratedUser> users) {
 		TableWriter tokens = dialect().writer(jdbc, "personal_access_token",
 				new String[] { "id", "user_id", "account_id", "legacy_key_id", "name", "token_digest", "token_hint",
-						"created_at", "run_id" },
+						"created_at", "run_id", "updated_at" },
 				new int[] { Types.OTHER, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.CHAR,
-						Types.VARCHAR, Types.TIMESTAMP_WITH_TIMEZONE, Types.BIGINT },
+						Types.VARCHAR, Types.TIMESTAMP_WITH_TIMEZONE, Types.BIGINT, Types.TIMESTAMP_WITH_TIMEZONE },
 				UNBOUNDED);
 		TableWriter grants = dialect().writer(jdbc, "personal_access_token_permission",
 				new String[] { "token_id", "permission_set", "project_id" },
 				new int[] { Types.OTHER, Types.VARCHAR, Types.BIGINT }, UNBOUNDED);
+		TableWriter events = events();
 		for (MigratedUser user : users) {
 			UserCase c = user.verdict().user();
 			for (IssuedToken token : user.tokens()) {
 				tokens.add(token.id(), c.userId(), token.accountId(), c.legacyKeyId(), token.name(), token.digest(),
-						token.hint(), now, runId);
+						token.hint(), now, runId, now);
 				for (Grant grant : token.permissions()) {
 					grants.add(token.id(), grant.permissionSet().code(), grant.projectId());
 				}
+				events.add(token.id(), runId, "MINTED", null, null, token.permissionsText(), now, actor);
 			}
 		}
-		// tokens first: their permissions refer to them
+		// tokens first: their permissions and events refer to them
 		tokens.flush();
 		grants.flush();
+		events.flush();
+	}
+
+	private TableWriter events() {
+		return dialect().writer(jdbc, "token_event",
+				new String[] { "token_id", "run_id", "event", "reason", "permissions_before", "permissions_after",
+						"occurred_at", "actor" },
+				new int[] { Types.OTHER, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
+						Types.TIMESTAMP_WITH_TIMEZONE, Types.VARCHAR },
+				UNBOUNDED);
+	}
+
+	/**
+	 * Replaces the permissions of the UPDATED PATs and revokes the REVOKED ones (SPEC §3.2), each with
+	 * its event, in the chunk's transaction: a chunk that does not commit changed nothing, and a
+	 * resumed run decides its users again. Only ACTIVE tokens change: a statement that finds its token
+	 * revoked meanwhile fails the chunk instead of writing an event for nothing. Few tokens change in
+	 * a run, so these are plain JDBC batches.
+	 */
+	private void changeTokens(long runId, OffsetDateTime now, List<MigratedUser> users) {
+		List<Object[]> updated = new ArrayList<>();
+		List<Object[]> grants = new ArrayList<>();
+		List<Object[]> revoked = new ArrayList<>();
+		TableWriter events = events();
+		for (MigratedUser user : users) {
+			for (Decision d : user.verdict().decisions()) {
+				if (d.outcome() == Outcome.UPDATED) {
+					UUID id = UUID.fromString(d.existingToken().tokenId());
+					updated.add(new Object[] { now, id });
+					for (Grant grant : d.permissions()) {
+						grants.add(new Object[] { id, grant.permissionSet().code(), grant.projectId() });
+					}
+					events.add(id, runId, "PERMISSIONS_CHANGED", null, d.previousPermissions(),
+							Permissions.format(d.permissions()), now, actor);
+				}
+				else if (d.outcome() == Outcome.REVOKED) {
+					UUID id = UUID.fromString(d.existingToken().tokenId());
+					revoked.add(new Object[] { now, d.reason().name(), now, id });
+					events.add(id, runId, "REVOKED", d.reason().name(), d.previousPermissions(), null, now, actor);
+				}
+			}
+		}
+		if (updated.isEmpty() && revoked.isEmpty()) {
+			return;
+		}
+		expectOneRowEach(jdbc.batchUpdate("""
+				update personal_access_token set updated_at = ? where id = ? and status = 'ACTIVE'""", updated),
+				"update");
+		jdbc.batchUpdate("delete from personal_access_token_permission where token_id = ?",
+				updated.stream().map(u -> new Object[] { u[1] }).toList());
+		jdbc.batchUpdate("""
+				insert into personal_access_token_permission (token_id, permission_set, project_id)
+				values (?, ?, ?)""", grants);
+		expectOneRowEach(jdbc.batchUpdate("""
+				update personal_access_token set status = 'REVOKED', revoked_at = ?, revoke_reason = ?, updated_at = ?
+				where id = ? and status = 'ACTIVE'""", revoked), "revoke");
+		events.flush();
+	}
+
+	private static void expectOneRowEach(int[] counts, String what) {
+		for (int count : counts) {
+			// -2: the driver ran the batch but does not say per row (counted as done)
+			if (count != 1 && count != java.sql.Statement.SUCCESS_NO_INFO) {
+				throw new IllegalStateException("cannot " + what + " a token that is no longer ACTIVE");
+			}
+		}
 	}
 
 	/**
@@ -196,10 +269,10 @@ public class MigrationStore {
 		TableWriter rows = dialect().writer(jdbc, "migration_decision",
 				new String[] { "run_id", "user_id", "seq", "email", "account_id", "account_name", "plan", "outcome",
 						"reason", "token_id", "token_hint", "permissions", "notes", "key_status", "key_changed",
-						"notification" },
+						"notification", "previous_permissions" },
 				new int[] { Types.BIGINT, Types.BIGINT, Types.INTEGER, Types.VARCHAR, Types.BIGINT, Types.VARCHAR,
 						Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.OTHER, Types.VARCHAR, Types.VARCHAR,
-						Types.VARCHAR, Types.VARCHAR, Types.BOOLEAN, Types.VARCHAR },
+						Types.VARCHAR, Types.VARCHAR, Types.BOOLEAN, Types.VARCHAR, Types.VARCHAR },
 				UNBOUNDED);
 		for (MigratedUser user : users) {
 			Verdict verdict = user.verdict();
@@ -217,13 +290,15 @@ public class MigrationStore {
 						: d.existingToken() != null ? java.util.UUID.fromString(d.existingToken().tokenId()) : null;
 				String hint = token != null ? token.hint()
 						: d.existingToken() != null ? d.existingToken().hint() : null;
+				// SPEC §3.2: ALREADY_MIGRATED and UPDATED rows carry the PAT's (new) permissions; REVOKED and
+				// QUARANTINED rows none (a REVOKED row's old ones are its previous_permissions)
 				String permissions = token != null ? token.permissionsText()
-						: d.existingToken() != null ? d.existingToken().permissions()
+						: d.outcome() == Outcome.ALREADY_MIGRATED ? d.existingToken().permissions()
 						: d.permissions().isEmpty() ? null : Permissions.format(d.permissions());
 				rows.add(runId, c.userId(), i, c.email(), d.accountId(), d.account() == null ? null : d.account().name(),
 						d.account() == null ? null : d.account().plan().code(), d.outcome().name(),
 						d.reason() == null ? null : d.reason().name(), tokenId, hint, permissions, notes,
-						verdict.keyStatus().name(), keyChanged, notification);
+						verdict.keyStatus().name(), keyChanged, notification, d.previousPermissions());
 			}
 		}
 		rows.flush();

@@ -89,15 +89,27 @@ public class NotificationStore {
 	}
 
 	/**
-	 * Marks a row delivered and erases its payload, in one statement. False when it was not pending
-	 * any more (another deliverer got there first): nothing is changed then.
+	 * Marks a row delivered and erases its payload, in one statement, and appends a DELIVERED event
+	 * for each token whose value it carried (SPEC §3.2): the tokens its run minted for its user. The
+	 * caller runs both in one transaction.
+	 * False when it was not pending any more (another deliverer got there first): nothing is changed then.
 	 */
 	public boolean markDelivered(UUID id, OffsetDateTime now) {
-		return jdbc.update("""
+		boolean marked = jdbc.update("""
 				update token_notification
 				set status = 'DELIVERED', payload = null, delivered_at = ?, next_attempt_at = null, last_error = null
 				where id = ? and status = 'PENDING'
 				""", now, id) == 1;
+		if (marked) {
+			// the tokens whose values a notification carries are those its run minted for its user
+			jdbc.update("""
+					insert into token_event (token_id, run_id, event, occurred_at, actor)
+					select t.id, n.run_id, 'DELIVERED', ?, ?
+					from token_notification n
+					join personal_access_token t on t.user_id = n.user_id and t.run_id = n.run_id
+					where n.id = ?""", now, Actor.thisProcess(), id);
+		}
+		return marked;
 	}
 
 	/**

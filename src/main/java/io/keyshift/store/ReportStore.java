@@ -51,11 +51,11 @@ public class ReportStore {
 	public void forEachDecision(long runId, RowConsumer consumer) {
 		jdbc.query("""
 				select user_id, email, account_id, account_name, outcome, reason, token_id, token_hint, permissions,
-				       notes
+				       notes, previous_permissions
 				from migration_decision where run_id = ? order by user_id, seq""", rs -> {
 			consumer.accept(new String[] { rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
 					rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-					rs.getString(10) });
+					rs.getString(10), rs.getString(11) });
 		}, runId);
 	}
 
@@ -132,7 +132,16 @@ public class ReportStore {
 			.orElse(Duration.ZERO);
 		return new RunSummary(runId, dryRun, revoke, input, startedAt, finishedAt, files, users, outOfScope,
 				outcomes, plans, minted, migrated, revoked, notifications, top, rejects,
-				new RunSummary.UserProgress(decided, users, deciding), steps);
+				new RunSummary.UserProgress(decided, users, deciding), steps, tokens(runId));
+	}
+
+	/** The valve's figures the check step recorded; null when it did not run. */
+	private RunSummary.Tokens tokens(long runId) {
+		List<RunSummary.Tokens> tokens = jdbc.query("""
+				select active_tokens_in_scope, tokens_out_of_scope, revocations_planned, revocation_limit
+				from run_record where run_id = ? and revocation_limit is not null""",
+				(rs, i) -> new RunSummary.Tokens(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)), runId);
+		return tokens.isEmpty() ? null : tokens.get(0);
 	}
 
 	/**

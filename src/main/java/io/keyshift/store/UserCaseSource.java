@@ -102,15 +102,17 @@ public class UserCaseSource {
 	public Page page(long afterUserId, long maxUserId, int limit) {
 		List<UserRow> users = new ArrayList<>(limit);
 		jdbc.query("""
-				select u.user_id, u.key_id, u.email, u.key_count, u.shared_email, k.status
+				select u.user_id, u.key_id, u.email, u.key_count, u.shared_email, k.status, k.user_id
 				from stg_user u
 				left join legacy_api_key k on k.key_id = u.key_id
 				where u.run_id = ? and u.user_id > ? and u.user_id <= ?
 				order by u.user_id
 				fetch first ? rows only""", rs -> {
 			String status = rs.getString(6);
+			long keyOwner = rs.getLong(7);
+			boolean keyOwnerChanged = !rs.wasNull() && keyOwner != rs.getLong(1);
 			users.add(new UserRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getBoolean(5),
-					status == null ? null : LegacyKeyStatus.valueOf(status)));
+					status == null ? null : LegacyKeyStatus.valueOf(status), keyOwnerChanged));
 		}, runId, afterUserId, maxUserId, limit);
 		if (users.isEmpty()) {
 			return new Page(List.of(), afterUserId, true);
@@ -126,18 +128,20 @@ public class UserCaseSource {
 		}
 		Set<Long> rejectedWithoutAccount = new HashSet<>();
 		Map<Long, TreeMap<Long, PairRows>> pairs = memberships(first, last, rejectedWithoutAccount);
-		Map<PairKey, ExistingToken> tokens = existingTokens(first, last);
+		Map<Long, TreeMap<Long, ExistingToken>> tokens = activeTokens(first, last);
 		Map<Long, List<KeyUsage>> usage = usage(first, last);
 		List<UserCase> cases = new ArrayList<>(users.size());
 		for (UserRow user : users) {
+			TreeMap<Long, ExistingToken> held = tokens.getOrDefault(user.userId(), new TreeMap<>());
 			List<Membership> memberships = new ArrayList<>();
 			for (PairRows pair : pairs.getOrDefault(user.userId(), new TreeMap<>()).values()) {
 				memberships.add(new Membership(pair.accountId, pair.account, pair.rejected, pair.licenses,
-						new ArrayList<>(pair.grants), tokens.get(tokenKey(user.keyId(), pair.accountId))));
+						new ArrayList<>(pair.grants), held.get(pair.accountId)));
 			}
 			cases.add(new UserCase(user.userId(), user.keyId(), user.email(), user.keyCount(), user.sharedEmail(),
 					user.keyStatus(), memberships, usage.getOrDefault(user.keyId(), List.of()),
-					rejectedWithoutAccount.contains(user.userId())));
+					rejectedWithoutAccount.contains(user.userId()), new ArrayList<>(held.values()),
+					user.keyOwnerChanged()));
 		}
 		return new Page(cases, last, complete);
 	}
@@ -194,27 +198,36 @@ public class UserCaseSource {
 		return accounts;
 	}
 
-	/** Tokens earlier runs made for these users, keyed by (legacy key, account). */
-	private Map<PairKey, ExistingToken> existingTokens(long first, long last) {
-		Map<PairKey, List<Grant>> grants = new HashMap<>();
-		Map<PairKey, Object[]> tokens = new HashMap<>();
+	/**
+	 * The ACTIVE PATs of these users, by user and account (SPEC §3.2: a PAT belongs to its pair,
+	 * whatever legacy key it was minted for), with their permissions: one query per page, read
+	 * through the index on the token's user. A token this run minted is not "from an earlier run".
+	 */
+	private Map<Long, TreeMap<Long, ExistingToken>> activeTokens(long first, long last) {
+		Map<Long, Account> accounts = accounts();
+		Map<Long, Map<Long, String[]>> tokens = new HashMap<>();
+		Map<String, List<Grant>> grants = new HashMap<>();
 		jdbc.query("""
-				select t.legacy_key_id, t.account_id, t.id, t.token_hint, p.permission_set, p.project_id
+				select t.user_id, t.account_id, t.id, t.token_hint, p.permission_set, p.project_id
 				from personal_access_token t
 				left join personal_access_token_permission p on p.token_id = t.id
-				where t.user_id between ? and ? and t.run_id <> ?""", rs -> {
-			PairKey key = tokenKey(rs.getLong(1), rs.getLong(2));
-			tokens.putIfAbsent(key, new Object[] { rs.getString(3), rs.getString(4) });
+				where t.user_id between ? and ? and t.status = 'ACTIVE' and t.run_id <> ?""", rs -> {
+			String id = rs.getString(3);
+			tokens.computeIfAbsent(rs.getLong(1), u -> new HashMap<>())
+				.putIfAbsent(rs.getLong(2), new String[] { id, rs.getString(4) });
 			String set = rs.getString(5);
 			if (set != null) {
-				grants.computeIfAbsent(key, k -> new ArrayList<>())
+				grants.computeIfAbsent(id, k -> new ArrayList<>())
 					.add(new Grant(PermissionSet.parse(set), rs.getObject(6, Long.class)));
 			}
 		}, first, last, runId);
-		Map<PairKey, ExistingToken> existing = new HashMap<>();
-		tokens.forEach((key, t) -> existing.put(key, new ExistingToken((String) t[0], (String) t[1],
-				Permissions.format(Permissions.inherit(grants.getOrDefault(key, List.of()))))));
-		return existing;
+		Map<Long, TreeMap<Long, ExistingToken>> byUser = new HashMap<>();
+		tokens.forEach((user, byAccount) -> byAccount.forEach((account, t) -> byUser
+			.computeIfAbsent(user, u -> new TreeMap<>())
+			.put(account, new ExistingToken(t[0], t[1],
+					Permissions.format(Permissions.inherit(grants.getOrDefault(t[0], List.of()))), account,
+					accounts.get(account)))));
+		return byUser;
 	}
 
 	private Map<Long, List<KeyUsage>> usage(long first, long last) {
@@ -231,15 +244,8 @@ public class UserCaseSource {
 		return byKey;
 	}
 
-	private static PairKey tokenKey(long keyId, long accountId) {
-		return new PairKey(keyId, accountId);
-	}
-
-	private record PairKey(long keyId, long accountId) {
-	}
-
 	private record UserRow(long userId, long keyId, String email, int keyCount, boolean sharedEmail,
-			LegacyKeyStatus keyStatus) {
+			LegacyKeyStatus keyStatus, boolean keyOwnerChanged) {
 	}
 
 	private static final class PairRows {

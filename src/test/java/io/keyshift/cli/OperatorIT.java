@@ -114,7 +114,7 @@ class OperatorIT {
 	}
 
 	private String realRunInChild(Path work, String input, Path key) throws Exception {
-		List<String> args = new ArrayList<>(List.of("migrate", "--input", input, "--delivery-key-file", key.toString()));
+		List<String> args = new ArrayList<>(List.of("migrate", "--input", input, "--accept-unattributed-rows", "--delivery-key-file", key.toString()));
 		args.addAll(db.springArgs());
 		ChildRun child = ChildRun.start(work, args);
 		assertThat(child.exitCode(Duration.ofMinutes(6))).as(child.output()).isZero();
@@ -130,12 +130,12 @@ class OperatorIT {
 		db = TestDatabase.create(kind, tmp);
 		Path key = key();
 		Path report = tmp.resolve("report");
-		assertThat(run("migrate", "--input", SAMPLE.toString(), "--report-dir", report.toString(),
+		assertThat(run("migrate", "--accept-unattributed-rows", "--input", SAMPLE.toString(), "--report-dir", report.toString(),
 				"--delivery-key-file", key.toString())).as(err.toString()).isZero();
 		String firstReport = Files.readString(report.resolve("report.csv"));
 
 		Path copy = copyOfSample("copy");
-		assertThat(run("migrate", "--input", copy.toString(), "--report-dir", report.toString(), "--delivery-key-file",
+		assertThat(run("migrate", "--accept-unattributed-rows", "--input", copy.toString(), "--report-dir", report.toString(), "--delivery-key-file",
 				key.toString())).isEqualTo(2);
 		assertThat(err.toString()).isEqualTo("keyshift: --report-dir " + report + " already holds the report of run 1,"
 				+ " and a report is never written over: give a new directory, or leave --report-dir out (each run then"
@@ -144,7 +144,7 @@ class OperatorIT {
 		assertThat(count("select count(*) from batch_job_instance")).as("no second run was made").isEqualTo(1);
 
 		// the same run's own command, after it completed, still only says so
-		assertThat(run("migrate", "--input", SAMPLE.toString(), "--report-dir", report.toString(),
+		assertThat(run("migrate", "--accept-unattributed-rows", "--input", SAMPLE.toString(), "--report-dir", report.toString(),
 				"--delivery-key-file", key.toString())).isZero();
 		assertThat(out.toString()).contains("run 1 on this input already completed");
 	}
@@ -220,7 +220,7 @@ class OperatorIT {
 	void aBadFromAddressStopsDeliverBeforeAnythingIsSentOrChanged(TestDatabase.Kind kind) throws Exception {
 		db = TestDatabase.create(kind, tmp);
 		Path key = key();
-		assertThat(run("migrate", "--input", SAMPLE.toString(), "--report-dir", tmp.resolve("r").toString(),
+		assertThat(run("migrate", "--accept-unattributed-rows", "--input", SAMPLE.toString(), "--report-dir", tmp.resolve("r").toString(),
 				"--delivery-key-file", key.toString())).as(err.toString()).isZero();
 
 		for (String mode : new String[] { "--delivery-key-file=" + key, "--dry-run" }) {
@@ -239,7 +239,7 @@ class OperatorIT {
 	void deliverNowRetriesAtOnceWhatWaitsForItsBackoff(TestDatabase.Kind kind) throws Exception {
 		db = TestDatabase.create(kind, tmp);
 		Path key = key();
-		assertThat(run("migrate", "--input", SAMPLE.toString(), "--report-dir", tmp.resolve("r").toString(),
+		assertThat(run("migrate", "--accept-unattributed-rows", "--input", SAMPLE.toString(), "--report-dir", tmp.resolve("r").toString(),
 				"--delivery-key-file", key.toString())).as(err.toString()).isZero();
 		long pending = count("select count(*) from token_notification where status = 'PENDING'");
 

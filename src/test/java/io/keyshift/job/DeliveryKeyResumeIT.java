@@ -154,6 +154,9 @@ class DeliveryKeyResumeIT {
 	private Path keyFile(String name) throws IOException {
 		byte[] raw = new byte[32];
 		new SecureRandom().nextBytes(raw);
-		return Files.writeString(tmp.resolve(name), Base64.getEncoder().encodeToString(raw) + "\n");
+		Path file = Files.writeString(tmp.resolve(name), Base64.getEncoder().encodeToString(raw) + "\n");
+		// readable only by its owner, as the README makes it (a wider one earns a warning line)
+		Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+		return file;
 	}
 }

@@ -112,7 +112,9 @@ class ReturningUserKeysIT {
 
 		assertThat(statuses()).containsExactly(Map.entry(100L, "MIGRATED|true|false"),
 				Map.entry(101L, "ACTIVE|false|false"));
-		assertThat(userFiveRows(report)).containsExactly("5||QUARANTINED|DUPLICATE_LEGACY_KEY");
+		// SPEC §3.2: user 5's PAT on 1001 (run 1) is left alone, and a QUARANTINED row names it
+		assertThat(userFiveRows(report)).containsExactly("5||QUARANTINED|DUPLICATE_LEGACY_KEY",
+				"5|1001|QUARANTINED|DUPLICATE_LEGACY_KEY");
 		JsonNode summary = new ObjectMapper().readTree(report.resolve("summary.json").toFile());
 		assertThat(summary.at("/legacy_keys/revoked").asLong()).isZero();
 		assertThat(summary.at("/legacy_keys/migrated").asLong()).isZero();

@@ -179,4 +179,40 @@ class MessageRendererTests {
 		assertThat(m.toString()).doesNotContain("dbtu_");
 		assertThat(m.addressed("keyshift@example.com", "ana@example.com").toString()).doesNotContain("dbtu_");
 	}
+
+	@Test
+	void tokensChangedGivesBeforeAndAfterOrTheRevocationReasonInWordsPerAccount() {
+		NotificationPayload changed = new NotificationPayload("TOKENS_CHANGED", 42, "ana@example.com", List.of(),
+				List.of(), List.of(),
+				List.of(new NotificationPayload.ChangeEntry(1001, "Northwind <Traders>", "UPDATED", "9f3a",
+						"admin@12;admin@15;developer@all", "readonly@all", null),
+						new NotificationPayload.ChangeEntry(1008, "Globex", "REVOKED", "77ab", "developer@all", null,
+								"MEMBERSHIP_REMOVED"),
+						new NotificationPayload.ChangeEntry(1010, "Initech", "REVOKED", "0c0c", "admin@all", null,
+								"NO_DEVELOPER_LICENSE")));
+
+		RenderedMessage m = renderer.render(changed);
+
+		assertThat(m.subject()).isEqualTo("Your personal access tokens changed");
+		assertThat(m.text()).contains(
+				"Northwind <Traders> (account 1001): the permissions of the token ending in 9f3a now match yours."
+						+ " Before: admin on projects 12, 15; developer on all projects. Now: readonly on all projects.",
+				"Globex (account 1008): the token ending in 77ab was revoked because you are no longer a member of"
+						+ " this account. It had: developer on all projects.",
+				"Initech (account 1010): the token ending in 0c0c was revoked because you do not have a developer"
+						+ " license in this account");
+		assertThat(m.html()).contains("Northwind &lt;Traders&gt;").doesNotContain("Northwind <Traders>");
+	}
+
+	@Test
+	void tokensIssuedAlsoListsTheChangesToEarlierTokens() {
+		NotificationPayload both = new NotificationPayload("TOKENS_ISSUED", 42, "ana@example.com",
+				List.of(new TokenEntry(1201, "Spice Harvesting", "Migrated from legacy API key 7", "0001", "admin@all",
+						TOKEN_A)),
+				List.of(), List.of(), List.of(new NotificationPayload.ChangeEntry(1008, "Globex", "REVOKED", "77ab",
+						"developer@all", null, "ACCOUNT_INACTIVE")));
+
+		assertThat(renderer.render(both).text()).contains(TOKEN_A, "Changes to your existing tokens",
+				"Globex (account 1008): the token ending in 77ab was revoked because the account is locked or deleted");
+	}
 }

@@ -83,6 +83,32 @@ class NotificationStoreIT {
 
 	@ParameterizedTest
 	@EnumSource(NotifyDatabase.Kind.class)
+	void markDeliveredWritesADeliveredEventForEachTokenItsRunMintedForItsUserAndOnlyOnce(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			// user 100 got two tokens in run 1 (the rows' run), user 101 one; run 1's notification of user 100
+			db.insertToken(100, 1, "a".repeat(64), "aaaa");
+			db.insertToken(100, 2, "b".repeat(64), "bbbb");
+			db.insertToken(101, 1, "c".repeat(64), "cccc");
+			UUID id = UUID.randomUUID();
+			db.insertRow(id, 100, "u100@example.com", "TOKENS_ISSUED", "c2VhbGVk", T0, 1);
+			UUID changed = UUID.randomUUID();
+			db.insertRow(changed, 101, "u101@example.com", "TOKENS_CHANGED", "c2VhbGVk", T0, 2);
+			NotificationStore store = db.store();
+
+			db.transactions().executeWithoutResult(status -> store.markDelivered(id, T0.plusMinutes(1)));
+			db.transactions().executeWithoutResult(status -> store.markDelivered(id, T0.plusMinutes(2)));
+			db.transactions().executeWithoutResult(status -> store.markDelivered(changed, T0.plusMinutes(3)));
+
+			assertThat(db.jdbc().queryForList("""
+					select t.token_hint || ' ' || e.event || ' ' || e.run_id from token_event e
+					join personal_access_token t on t.id = e.token_id order by t.token_hint""", String.class))
+				.as("a run-2 notice to user 101 delivers no run-1 token")
+				.containsExactly("aaaa DELIVERED 1", "bbbb DELIVERED 1");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
 	void aFailedAttemptKeepsThePayloadAndIsNotDueUntilItsBackoffEnds(NotifyDatabase.Kind kind) {
 		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
 			UUID id = insert(db, 1).get(0);

@@ -62,7 +62,12 @@ final class NotifyDatabase implements AutoCloseable {
 			TestDatabase pg = TestDatabase.create(TestDatabase.Kind.POSTGRES, folder);
 			db = new NotifyDatabase(kind, pg, null, pg.jdbc());
 		}
-		Flyway.configure().dataSource(db.jdbc.getDataSource()).locations("classpath:db/migration").load().migrate();
+		// the product's locations (application.yml): the shared scripts and the database's own
+		Flyway.configure()
+			.dataSource(db.jdbc.getDataSource())
+			.locations("classpath:db/migration", "classpath:db/vendor/" + (kind == Kind.H2 ? "h2" : "postgresql"))
+			.load()
+			.migrate();
 		return db;
 	}
 

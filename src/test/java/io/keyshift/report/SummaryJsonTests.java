@@ -74,8 +74,8 @@ class SummaryJsonTests {
 		JsonNode json = STRICT.readTree(SummaryJson.render(Summaries.real()));
 
 		assertThat(json.get("outcomes_total").toString())
-			.isEqualTo("{\"CREATED\":10,\"WOULD_CREATE\":0,\"ALREADY_MIGRATED\":0,\"SKIPPED\":7,\"QUARANTINED\":2}");
-		assertThat(json.get("notifications").toString()).isEqualTo("{\"TOKENS_ISSUED\":8,\"NO_TOKEN_ISSUED\":0}");
+			.isEqualTo("{\"CREATED\":10,\"WOULD_CREATE\":0,\"ALREADY_MIGRATED\":0,\"UPDATED\":0,\"WOULD_UPDATE\":0,\"REVOKED\":0,\"WOULD_REVOKE\":0,\"SKIPPED\":7,\"QUARANTINED\":2}");
+		assertThat(json.get("notifications").toString()).isEqualTo("{\"TOKENS_ISSUED\":8,\"NO_TOKEN_ISSUED\":0,\"TOKENS_CHANGED\":0}");
 	}
 
 	@Test
@@ -234,5 +234,26 @@ class SummaryJsonTests {
 			}
 			return !inString && open.isEmpty();
 		}
+	}
+
+	@Test
+	void showsWhatHappenedToEarlierTokensAndTheSafetyValve() throws Exception {
+		RunSummary s = Summaries.real();
+		RunSummary later = new RunSummary(s.runId(), false, false, s.input(), s.startedAt(), s.finishedAt(),
+				s.inputFiles(), s.usersWithLegacyKey(), s.usersWithoutLegacyKey(),
+				List.of(new RunSummary.OutcomeCount("ALREADY_MIGRATED", null, 9),
+						new RunSummary.OutcomeCount("REVOKED", "ACCOUNT_INACTIVE", 3),
+						new RunSummary.OutcomeCount("REVOKED", "MEMBERSHIP_REMOVED", 2),
+						new RunSummary.OutcomeCount("UPDATED", null, 2)),
+				s.plans(), 0, 0, 0, s.notifications(), s.topAccounts(), s.rejects(), s.progress(), s.steps(),
+				new RunSummary.Tokens(20, 1, 5, 10));
+
+		JsonNode earlier = STRICT.readTree(SummaryJson.render(later)).get("earlier_tokens");
+
+		assertThat(earlier.toString()).isEqualTo("{\"active_in_scope\":20,\"updated\":2,\"revoked\":"
+				+ "{\"ACCOUNT_INACTIVE\":3,\"MEMBERSHIP_REMOVED\":2},\"untouched_out_of_scope\":1,"
+				+ "\"revocation_valve\":{\"revocations\":5,\"limit\":10,\"over_limit\":false}}");
+		assertThat(SummaryHtml.render(later)).contains("id=\"total-tokens-updated\"", "id=\"total-tokens-revoked\"",
+				"ACCOUNT_INACTIVE 3 · MEMBERSHIP_REMOVED 2 · limit 10 (--max-revocations)", "id=\"total-tokens-untouched\"");
 	}
 }
