@@ -336,7 +336,8 @@ class BadInputIT {
 		Path input = export("grants", "1,Acme,team,active\n",
 				"11,5,u5@example.com,ak_SECRETKEYFIVE00000000001," + T + ",\n", grants.toString(), null);
 
-		assertThat(run(real(input, "report"))).as(err.toString()).isZero();
+		String[] args = real(input, "report");
+		assertThat(run(args)).as(err.toString()).isZero();
 
 		// "cost_management_viewer@1000000000000000001" is 42 characters; 2,500 of them joined by ';'
 		int length = 2500 * 42 + 2499;
@@ -347,5 +348,20 @@ class BadInputIT {
 			.isEqualTo(length);
 		assertThat(count("personal_access_token_permission")).isEqualTo(2500);
 		assertThat(count("token_notification")).isOne();
+		assertThat(db.jdbc().queryForObject("select max(length(permissions_after)) from token_event", Integer.class))
+			.isEqualTo(length);
+
+		// the next export drops the first grant: the PAT is updated, the long text is now its previous permissions
+		Files.writeString(input.resolve("account_memberships.csv"),
+				MEMBERSHIPS + grants.substring(grants.indexOf("\n") + 1));
+		String[] again = args.clone();
+		again[List.of(args).indexOf(tmp.resolve("report").toString())] = tmp.resolve("again").toString();
+		assertThat(run(again)).as(err.toString()).isZero();
+		Map<String, String> updated = Csv.read(tmp.resolve("again").resolve("report.csv")).get(0);
+		assertThat(updated.get("outcome")).isEqualTo("UPDATED");
+		assertThat(updated.get("previous_permissions")).hasSize(length);
+		assertThat(updated.get("permissions")).hasSize(length - 43);
+		assertThat(db.jdbc().queryForObject("select max(length(permissions_before)) from token_event", Integer.class))
+			.isEqualTo(length);
 	}
 }
