@@ -105,7 +105,7 @@ public final class ExportReader {
 					return;
 				}
 				sink.reject(reject);
-				Long account = row.fields().length == header.width() ? Header.idAt(header, row, "account_id") : null;
+				Long account = Header.idAt(header, row, "account_id");
 				sink.rejectedMembership(row.line(), user, account);
 			}
 			case ACCOUNTS, LEGACY_KEYS -> {

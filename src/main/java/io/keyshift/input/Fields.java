@@ -4,6 +4,7 @@ import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -46,6 +47,30 @@ final class Fields {
 		}
 		this.header = header;
 		this.values = row.fields();
+	}
+
+	/** The cells of a row known to be of the header's width. */
+	Fields(Header header, String[] values) {
+		this.header = header;
+		this.values = values;
+	}
+
+	/** Whether a cell of the legacy key file reads as its column's type; the key never does. */
+	boolean valid(String column) {
+		try {
+			switch (column) {
+				case "key_id", "user_id" -> id(column);
+				case "email" -> email(column);
+				case "created_at", "last_used_at" -> optionalTimestamp(column);
+				default -> {
+					return false;
+				}
+			}
+			return true;
+		}
+		catch (RowProblem ex) {
+			return false;
+		}
 	}
 
 	/** The field without surrounding blanks, checked against {@link Characters}. */
@@ -100,9 +125,9 @@ final class Fields {
 		return value;
 	}
 
-	private static RowProblem tooLong(String column, String value, int max, boolean quote) {
+	private RowProblem tooLong(String column, String value, int max, boolean quote) {
 		return new RowProblem("too long " + column, String.format("%s is %,d characters long; the limit is %,d%s",
-				column, value.length(), max, quote ? " ('" + shown(value) + "')" : ""));
+				column, value.length(), max, quote && header.file().secretColumn() == null ? " (" + shown(value) + ")" : ""));
 	}
 
 	long id(String column) throws RowProblem {
@@ -113,7 +138,7 @@ final class Fields {
 		Long id = parseId(value);
 		if (id == null) {
 			throw new RowProblem("invalid " + column,
-					column + " '" + shown(value) + "' is not a positive 64-bit integer");
+					column + quoted(value) + " is not a positive 64-bit integer");
 		}
 		return id;
 	}
@@ -127,13 +152,13 @@ final class Fields {
 		String value = text(column);
 		if (!digits(value)) {
 			throw new RowProblem("invalid " + column,
-					column + " '" + shown(value) + "' is not a non-negative integer");
+					column + quoted(value) + " is not a non-negative integer");
 		}
 		try {
 			return Long.parseLong(value);
 		}
 		catch (NumberFormatException ex) {
-			throw new RowProblem("invalid " + column, column + " '" + shown(value) + "' is too large");
+			throw new RowProblem("invalid " + column, column + quoted(value) + " is too large");
 		}
 	}
 
@@ -143,7 +168,7 @@ final class Fields {
 			return parser.apply(value);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new RowProblem("unknown " + column, column + " '" + shown(value) + "' is not one of the allowed values");
+			throw new RowProblem("unknown " + column, column + quoted(value) + " is not one of the allowed values");
 		}
 	}
 
@@ -154,8 +179,14 @@ final class Fields {
 			throw new RowProblem("forbidden character in " + column,
 					column + " holds " + invisible + ", which an e-mail address may not hold");
 		}
+		// stored lower-cased too (to find users sharing an e-mail), and lower case can be longer: "İ" is two
+		int lowerLength = value.toLowerCase(Locale.ROOT).length();
+		if (lowerLength > EMAIL_MAX) {
+			throw new RowProblem("too long " + column, String.format(
+					"%s is %,d characters long when lower-cased; the limit is %,d", column, lowerLength, EMAIL_MAX));
+		}
 		if (!EMAIL.matcher(value).matches()) {
-			throw new RowProblem("invalid " + column, column + " '" + shown(value) + "' is not an email address");
+			throw new RowProblem("invalid " + column, column + quoted(value) + " is not an email address");
 		}
 		return value;
 	}
@@ -171,14 +202,14 @@ final class Fields {
 	}
 
 	/** An ISO-8601 timestamp with offset, as the same instant in UTC, in a year from 1 to 9999. */
-	private static OffsetDateTime parseTimestamp(String column, String value) throws RowProblem {
+	private OffsetDateTime parseTimestamp(String column, String value) throws RowProblem {
 		OffsetDateTime parsed;
 		try {
 			parsed = OffsetDateTime.parse(value);
 		}
 		catch (DateTimeParseException ex) {
 			throw new RowProblem("invalid " + column,
-					column + " '" + shown(value) + "' is not an ISO-8601 timestamp with offset");
+					column + quoted(value) + " is not an ISO-8601 timestamp with offset");
 		}
 		// ±18:00 offsets and years beyond 9999 are ISO-8601, but PostgreSQL refuses offsets past
 		// ±15:59 and the databases store extreme years differently: the instant in UTC, years 1 to 9999
@@ -191,7 +222,7 @@ final class Fields {
 		}
 		if (utc == null || utc.getYear() < FIRST_YEAR || utc.getYear() > LAST_YEAR) {
 			throw new RowProblem("invalid " + column,
-					column + " '" + shown(value) + "' is outside the years " + FIRST_YEAR + " to " + LAST_YEAR);
+					column + quoted(value) + " is outside the years " + FIRST_YEAR + " to " + LAST_YEAR);
 		}
 		return utc;
 	}
@@ -224,13 +255,21 @@ final class Fields {
 		}
 	}
 
-	/** A value as quoted in a reason: bounded, so a reason stays one readable line. */
+	/**
+	 * A value as quoted in a reason, after its column's name: {@code " 'value'"}. Nothing in the legacy key
+	 * file: a piece of a key may sit in any of its columns, so its reasons name the column and the problem only.
+	 */
+	private String quoted(String value) {
+		return header.file().secretColumn() != null ? "" : " " + shown(value);
+	}
+
+	/** A value as quoted in a reason: in quotes, bounded, so a reason stays one readable line. */
 	private static String shown(String value) {
 		String oneLine = value.replaceAll("[\\r\\n\\t]", " ");
 		if (oneLine.length() <= 60) {
-			return oneLine;
+			return "'" + oneLine + "'";
 		}
 		int end = Character.isHighSurrogate(oneLine.charAt(56)) ? 56 : 57; // never half a character
-		return oneLine.substring(0, end) + "...";
+		return "'" + oneLine.substring(0, end) + "...'";
 	}
 }

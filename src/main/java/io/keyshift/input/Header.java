@@ -92,12 +92,25 @@ public final class Header {
 	}
 
 	/**
-	 * The id in a row's {@code column}, when that field reads as one; null when it does not or the row
-	 * is too short to have it. A row of the wrong width still counts: its fields before any extra or
-	 * missing comma are where the header says.
+	 * The id in a row's {@code column}, when that field reads as one; null when it does not. In a row
+	 * of the wrong width nobody knows where the extra or missing commas are, so the column is read at
+	 * every position it may have moved to, from its position counted from the start to its position
+	 * counted from the end of the row: it counts only when all of them read the same id (the column
+	 * is before the break or after it, and either way holds that id).
 	 */
 	static Long idAt(Header header, CsvRow row, String column) {
-		int i = header.indexOf(column);
-		return i < row.fields().length ? Fields.parseId(row.fields()[i].strip()) : null;
+		String[] fields = row.fields();
+		int fromStart = header.indexOf(column);
+		int fromEnd = fields.length - (header.width() - fromStart);
+		if (fromStart >= fields.length || fromEnd < 0) {
+			return null;
+		}
+		String value = fields[fromStart].strip();
+		for (int i = Math.min(fromStart, fromEnd); i <= Math.max(fromStart, fromEnd); i++) {
+			if (!fields[i].strip().equals(value)) {
+				return null;
+			}
+		}
+		return Fields.parseId(value);
 	}
 }

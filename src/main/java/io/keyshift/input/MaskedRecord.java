@@ -2,7 +2,9 @@ package io.keyshift.input;
 
 /**
  * Spells a row back as one CSV line for {@code rejects.csv}, with secrets masked. In the legacy key
- * file the {@code api_key} column is masked; when a row has the wrong number of fields nobody can
+ * file a row is shown only where a cell is valid for its column (an id, an e-mail, a timestamp): the
+ * {@code api_key} and every other cell are masked, as an unquoted comma plus a missing field can move
+ * a piece of the key into any column without changing the row's width; when a row has the wrong number of fields nobody can
  * say which field is the key, or which pieces of it an unquoted comma made, and a piece may look
  * like anything (digits, a timestamp): so every field of such a row is masked. The line is made
  * storable on both databases: NUL spelled as the six characters {@code \\u0000}, and cut to {@value #MAX_LENGTH}
@@ -23,8 +25,13 @@ public final class MaskedRecord {
 		String[] shown = fields.clone();
 		if (secretColumn != null) {
 			if (header != null && fields.length == header.width()) {
-				int i = header.indexOf(secretColumn);
-				shown[i] = shown[i].isEmpty() ? "" : MASK;
+				Fields cells = new Fields(header, fields);
+				for (String column : file.columns()) {
+					int i = header.indexOf(column);
+					if (!shown[i].isEmpty() && (column.equals(secretColumn) || !cells.valid(column))) {
+						shown[i] = MASK;
+					}
+				}
 			}
 			else {
 				java.util.Arrays.fill(shown, MASK);

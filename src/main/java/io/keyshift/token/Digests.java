@@ -47,9 +47,13 @@ public final class Digests {
 		return MessageDigest.isEqual(sha256(token.getBytes(StandardCharsets.UTF_8)), expected);
 	}
 
-	/** The last four characters of a secret (all of it when shorter): enough to recognise, not to use. */
+	/**
+	 * The last four characters (code points, so never half an emoji) of a secret, all of it when
+	 * shorter: enough to recognise, not to use.
+	 */
 	public static String hint(String secret) {
-		return secret.length() <= 4 ? secret : secret.substring(secret.length() - 4);
+		int count = secret.codePointCount(0, secret.length());
+		return count <= 4 ? secret : secret.substring(secret.offsetByCodePoints(0, count - 4));
 	}
 
 	private static byte[] sha256(byte[] bytes) {

@@ -6,9 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
+import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -57,7 +60,9 @@ class ExportReaderPropertiesTests {
 			sink.accounts.forEach(a -> assertStorable(a.accountName(), 1000, true));
 			sink.keys.forEach(k -> {
 				assertStorable(k.email(), 320, false);
-				assertThat(k.hint()).hasSize(4);
+				assertStorable(k.email().toLowerCase(Locale.ROOT), 320, false); // stored lower-cased too
+				assertThat(k.hint().codePointCount(0, k.hint().length())).isEqualTo(4);
+				assertThat(Character.isLowSurrogate(k.hint().charAt(0))).as("half a character").isFalse();
 				assertThat(k.createdAt().getYear()).isBetween(1, 9999);
 				assertThat(k.createdAt().getOffset().getTotalSeconds()).isZero();
 			});
@@ -66,6 +71,47 @@ class ExportReaderPropertiesTests {
 				assertStorable(u.client(), 1000, false);
 				assertThat(u.calls()).isNotNegative();
 			});
+		}
+		finally {
+			deleteRecursively(dir);
+		}
+	}
+
+	@Provide
+	Arbitrary<String> emails() {
+		// "İ" (U+0130) lower-cases to two characters, "ẞ" and "Σ" change too; lengths up to the limit and past it
+		return Arbitraries.strings().withChars("a\u0130\u00DF\u1E9E\u00E9\u03A3\u01C5".toCharArray())
+			.ofMinLength(1).ofMaxLength(330).map(local -> local + "@example.com");
+	}
+
+	@Provide
+	Arbitrary<String> keys() {
+		return Combinators.combine(Arbitraries.strings().withCharRange('a', 'z').ofMinLength(16).ofMaxLength(24),
+				Arbitraries.of("", "\u00E9", "\uD83D\uDD11", "\uD83D\uDD11abc", "\uD83D\uDD11".repeat(4), "x\uD83D\uDD11yz"))
+			.as(String::concat);
+	}
+
+	@Property(tries = 300)
+	void anAcceptedKeyRowIsStorableWithItsEmailLowerCasedAndAHintOfFourWholeCharacters(
+			@ForAll("emails") String email, @ForAll("keys") String key) throws IOException {
+		Path dir = Files.createTempDirectory("keyshift-props");
+		try {
+			Files.writeString(dir.resolve("accounts.csv"), "account_id,account_name,plan,state\n");
+			Files.writeString(dir.resolve("account_memberships.csv"),
+					"user_id,account_id,license_type,permission_set,project_id\n");
+			Files.writeString(dir.resolve("legacy_api_keys.csv"), "key_id,user_id,email,api_key,created_at,last_used_at\n"
+					+ "1,7," + email + "," + key + ",2026-11-09T12:00:00Z,\n");
+			RecordingSink sink = new RecordingSink();
+			new ExportReader(sink).read(Export.open(dir));
+
+			assertThat(sink.keys.size() + sink.rejects.size()).isOne();
+			sink.keys.forEach(k -> {
+				assertThat(k.email().toLowerCase(Locale.ROOT)).hasSizeLessThanOrEqualTo(320);
+				assertThat(k.hint().codePointCount(0, k.hint().length())).isEqualTo(4);
+				assertThat(key).endsWith(k.hint());
+				assertThat(Character.isLowSurrogate(k.hint().charAt(0))).as("half a character").isFalse();
+			});
+			sink.rejects.forEach(r -> assertThat(r.reason() + r.record()).doesNotContain(key));
 		}
 		finally {
 			deleteRecursively(dir);

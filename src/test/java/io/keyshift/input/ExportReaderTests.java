@@ -216,7 +216,7 @@ class ExportReaderTests {
 			assertThat(r.reason()).doesNotContain(SECRET);
 		}
 		assertThat(sink.rejects.get(0).record())
-			.isEqualTo("x,7,paul@example.com,[redacted],2026-11-09T12:00:00Z,");
+			.isEqualTo("[redacted],7,paul@example.com,[redacted],2026-11-09T12:00:00Z,"); // x is no key_id: not shown
 	}
 
 	@Test
@@ -343,9 +343,8 @@ class ExportReaderTests {
 			assertThat(k.createdAt()).hasToString("2026-11-08T18:00Z");
 		});
 		assertThat(sink.rejects).extracting(Reject::reason).containsExactly(
-				"created_at '+10000-01-01T00:00:00Z' is outside the years 1 to 9999",
-				"created_at '0000-12-31T23:00:00Z' is outside the years 1 to 9999",
-				"created_at '9999-12-31T23:00:00-01:00' is outside the years 1 to 9999");
+				"created_at is outside the years 1 to 9999", "created_at is outside the years 1 to 9999",
+				"created_at is outside the years 1 to 9999"); // a key file's reasons quote no cell
 	}
 
 	@Test
@@ -353,17 +352,43 @@ class ExportReaderTests {
 		write("account_memberships.csv", "user_id,account_id,license_type,permission_set,project_id\n"
 				+ "5,1,developer,superuser,\n" // pair readable
 				+ "5,1O,developer,admin,\n" // account garbled: the user only
-				+ "6,1,developer,admin,,\n" // one field too many: the user only
+				+ "6,6,developer,admin,,\n" // one field too many, user_id reads 6 wherever the comma is: the user only
 				+ "u-7,1,developer,admin,\n" // nobody
-				+ "7\n"); // too short, but its user_id column reads
+				+ "7,1,developer,admin,,\n" // one field too many: user_id is 7 or 1, nobody can say
+				+ "7\n"); // too short: which fields are missing?
 		read();
-		assertThat(sink.rejectedGrants).containsExactly("2/5/1", "3/5/-", "4/6/-", "6/7/-");
-		assertThat(sink.unattributed).singleElement().satisfies(r -> {
-			assertThat(r.line()).isEqualTo(5);
-			assertThat(r.reason()).isEqualTo("user_id 'u-7' is not a positive 64-bit integer; no user_id can be read,"
-					+ " so the row counts against nobody: a real run stops on it unless --accept-unattributed-rows");
-		});
-		assertThat(sink.rejects).hasSize(5);
+		assertThat(sink.rejectedGrants).containsExactly("2/5/1", "3/5/-", "4/6/-");
+		assertThat(sink.unattributed).extracting(Reject::line).containsExactly(5L, 6L, 7L);
+		assertThat(sink.unattributed.get(0).reason()).isEqualTo("user_id 'u-7' is not a positive 64-bit integer; no"
+				+ " user_id can be read, so the row counts against nobody: a real run stops on it unless"
+				+ " --accept-unattributed-rows");
+		assertThat(sink.rejects).hasSize(6);
+	}
+
+	@Test
+	void aWrongWidthRowCountsAgainstAUserOnlyWhenItsUserIdReadsTheSameFromTheStartAndFromTheEnd() throws IOException {
+		// user_id last: an unquoted comma in project_id moves it; by position from the start it reads 13, from the end 5
+		write("account_memberships.csv", "account_id,license_type,permission_set,project_id,user_id\n"
+				+ "1,developer,git_admin,12,13,5\n" // nobody can say whose row it is
+				+ "1,developer,git_admin,12,5,5\n" // 5 either way; account_id is 1 or developer: the user only
+				+ "2,developer,admin,5\n" // a field missing: user_id 5 from the end, but no fifth field
+				+ "3,developer,admin,,8,8,8\n" // two too many: 8 at every place user_id can be
+				+ "3,developer,admin,,9,8,8\n"); // 9 or 8
+		read();
+		assertThat(sink.rejectedGrants).containsExactly("3/5/-", "5/8/-");
+		assertThat(sink.unattributed).extracting(Reject::line).containsExactly(2L, 4L, 6L);
+	}
+
+	@Test
+	void aRepeatedIdIsTakenFromAWrongWidthRowOnlyWhenItReadsTheSameFromTheStartAndFromTheEnd() throws IOException {
+		write("accounts.csv", "account_id,account_name,plan,state\n1,Acme,team,active\n"
+				+ "1,Acme, Dev,team,active\n" // 1 from the start, Acme from the end: no id
+				+ "2,2,Beta,team,active\n"); // 2 either way
+		write("legacy_api_keys.csv", "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "7,9,paul@example.com,ak_9f8e7d6c5b4a,39281706,2026-11-09T12:00:00Z,\n" // key 7 or 9
+				+ "8,8,leto@example.com,ak_9f8e7d6c5b4a,39281706,2026-11-09T12:00:00Z,\n"); // 8 both ways
+		read();
+		assertThat(sink.rejectedIds).containsExactly("accounts.csv:4:2", "legacy_api_keys.csv:3:8");
 	}
 
 	@Test
@@ -402,6 +427,41 @@ class ExportReaderTests {
 		read();
 		assertThat(onlyReject().record())
 			.isEqualTo("[redacted],[redacted],[redacted],[redacted],[redacted],[redacted],[redacted]");
+	}
+
+	@Test
+	void aRejectedKeyRowShowsOnlyCellsValidForTheirColumnAndItsReasonQuotesNoCell() throws IOException {
+		// the right width, but an unquoted comma plus a missing field put a piece of the key in another column
+		write("legacy_api_keys.csv", "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "13,7,u7@example.com,ak_SECRET,KEYSEVENPART2xyz,2024-01-01T00:00:00Z\n"
+				+ "14,8,ak_SECRETKEYEIGHT,PART2abcdefghij,2024-01-01T00:00:00Z,\n"
+				+ "15,9,u9@example.com,ak_SECRETKEYNINE0000,KEYNINEPART2,\n"
+				+ "16,x1,u10@example.com,ak_SECRETKEYTEN00000,2024-01-01T00:00:00Z,\n");
+		read();
+		assertThat(sink.rejects).extracting(Reject::record).containsExactly(
+				"13,7,u7@example.com,[redacted],[redacted],2024-01-01T00:00:00Z",
+				"14,8,[redacted],[redacted],2024-01-01T00:00:00Z,",
+				"15,9,u9@example.com,[redacted],[redacted],",
+				"16,[redacted],u10@example.com,[redacted],2024-01-01T00:00:00Z,");
+		assertThat(sink.rejects).extracting(Reject::reason).containsExactly(
+				"api_key is 9 characters long; a legacy key has at least 16", "email is not an email address",
+				"created_at is not an ISO-8601 timestamp with offset", "user_id is not a positive 64-bit integer");
+		for (Reject r : sink.rejects) {
+			assertThat(r.record() + r.reason()).doesNotContain("SECRET").doesNotContain("PART2").doesNotContain("x1");
+		}
+	}
+
+	@Test
+	void rejectsAnEmailLongerThanItsLimitOnceLowerCased() throws IOException {
+		String dotted = "\u0130".repeat(160) + "@e.com"; // "İ" lower-cases to two characters: 326 once lower-cased
+		String fits = "\u0130".repeat(157) + "@e.com"; // 320 once lower-cased
+		write("legacy_api_keys.csv", "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "1,7," + dotted + "," + SECRET + ",2026-11-09T12:00:00Z,\n"
+				+ "2,8," + fits + "," + SECRET + "2,2026-11-09T12:00:00Z,\n");
+		read();
+		assertThat(sink.keys).extracting(LegacyKeyRow::keyId).containsExactly(2L);
+		assertThat(onlyReject().category()).isEqualTo("too long email");
+		assertThat(onlyReject().reason()).isEqualTo("email is 326 characters long when lower-cased; the limit is 320");
 	}
 
 	@Test

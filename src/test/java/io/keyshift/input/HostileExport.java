@@ -140,9 +140,13 @@ public record HostileExport(Map<InputFile, List<List<String>>> rows) {
 			case "plan" -> Arbitraries.of("developer", "team", "enterprise", "enterprise_plus", "Team", "gold");
 			case "state" -> Arbitraries.of("active", "locked", "deleted", "paused");
 			case "email" -> Arbitraries.of("paul@example.com", "Paul@Example.com", "x@y.org", "nope", "a\u0000@b.com",
-					"a@b.c\u202Eom", "p".repeat(310) + "@example.com", "p".repeat(320) + "@example.com");
+					"a@b.c\u202Eom", "p".repeat(310) + "@example.com", "p".repeat(320) + "@example.com",
+					// not ASCII: "İ" (U+0130) lower-cases to two characters, so 200 of them grow past 320
+					"jos\u00E9@ex\u00E4mple.com", "\u0130\u0130@example.com", "\u0130".repeat(200) + "@example.com",
+					"\u0130".repeat(150) + "@example.com", "\uD83D\uDCE7@example.com", "\u00DF".repeat(300) + "@e.de");
 			case "api_key" -> Arbitraries.of(SECRET_MARK + "-0123456789", SECRET_MARK, SECRET_MARK + "\u0000abcdefghij",
-					SECRET_MARK + ",split,0123456789", SECRET_MARK + "-" + "k".repeat(1000));
+					SECRET_MARK + ",split,0123456789", SECRET_MARK + "-" + "k".repeat(1000),
+					SECRET_MARK + "-0123456789\uD83D\uDD11", SECRET_MARK + "-0123456789\uD83D\uDD11abc", SECRET_MARK + "-0123456789" + "\uD83D\uDD11".repeat(4));
 			case "created_at", "last_used_at", "last_called_at" -> Arbitraries.of("2026-11-09T12:00:00Z", "",
 					"2026-11-09T12:00:00+18:00", "+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z",
 					"2026-02-30T00:00:00Z", "2026-11-09T12:00:00", "0001-01-01T00:00:00+01:00",

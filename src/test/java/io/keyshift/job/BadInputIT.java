@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -85,8 +86,7 @@ class BadInputIT {
 		byte[] key = new byte[32];
 		new SecureRandom().nextBytes(key);
 		Path file = Files.writeString(tmp.resolve("delivery.key"), Base64.getEncoder().encodeToString(key) + "\n");
-		// readable only by its owner, as the README makes it (a wider one earns a warning line on stderr)
-		Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+		Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------")); // no warning on stderr
 		List<String> args = new ArrayList<>(List.of("migrate", "--input", input.toString(), "--report-dir",
 				tmp.resolve(report).toString(), "--delivery-key-file", file.toString()));
 		args.addAll(List.of(more));
@@ -175,7 +175,7 @@ class BadInputIT {
 						+ "11,6,gurney@example.com,ak_gurney_0123456789abcd," + T + ",\n"
 						+ "12,8,thufir@example.com,ak_thufir_0123456789abcd," + T + ",\n",
 				"5,1,developer,admin,\n5,1O,developer,git_admin,\n" // a garbled account: the whole user
-						+ "6,1,developer,admin,,\n" // one field too many, and the user's only row
+						+ "6,,developer,admin,\n" // no account, and the user's only row
 						+ "8,1,developer,admin,\n8,1,developer,superuser,\n", // a readable pair: that pair
 				null);
 
@@ -254,5 +254,114 @@ class BadInputIT {
 		err.reset();
 		assertThat(run(real(input, "report"))).isEqualTo(2);
 		assertThat(err.toString()).contains("accounts.csv line 3: the database refused this row");
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.Kind.class)
+	void aKeyRowOfTheRightWidthWithPiecesOfAKeyInOtherColumnsShowsNoPieceOfIt(TestDatabase.Kind kind,
+			CapturedOutput logs) throws IOException {
+		db = TestDatabase.create(kind, tmp);
+		// an unquoted comma in the key plus a missing field: the right width, a piece of the key elsewhere
+		Path input = export("pieces", "1,Acme,team,active\n",
+				"13,7,u7@example.com,ak_SECRET,KEYSEVENPART2xyz,2024-01-01T00:00:00Z\n"
+						+ "14,8,ak_SECRETKEYEIGHT,PART2abcdefghij,2024-01-01T00:00:00Z,\n",
+				"7,1,developer,admin,\n8,1,developer,admin,\n", null);
+
+		assertThat(run(real(input, "report"))).as(err.toString()).isZero();
+
+		assertThat(Csv.project(rejects("report"), "line", "reason", "record")).containsExactly(
+				"2|api_key is 9 characters long; a legacy key has at least 16|13,7,u7@example.com,[redacted],[redacted],"
+						+ "2024-01-01T00:00:00Z",
+				"3|email is not an email address|14,8,[redacted],[redacted],2024-01-01T00:00:00Z,");
+		String everything = Files.readString(tmp.resolve("report").resolve("rejects.csv")) + out + err + logs.getAll()
+				+ db.jdbc().queryForList("select reason || record from input_reject", String.class);
+		assertThat(everything).doesNotContain("SECRET").doesNotContain("PART2");
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.Kind.class)
+	void aWrongWidthMembershipRowWhoseUserIdMovedWithTheCommaBelongsToNobody(TestDatabase.Kind kind)
+			throws IOException {
+		db = TestDatabase.create(kind, tmp);
+		Path input = export("moved", "1,Acme,team,active\n2,Beta,team,active\n",
+				"11,5,u5@example.com,ak_SECRETKEYFIVE00000000001," + T + ",\n"
+						+ "13,13,u13@example.com,ak_SECRETKEYTHIRTEEN0000001," + T + ",\n",
+				"", null);
+		// user_id last, and an unquoted comma in project_id: 13 by position from the start, 5 from the end
+		Files.writeString(input.resolve("account_memberships.csv"),
+				"account_id,license_type,permission_set,project_id,user_id\n1,developer,admin,,5\n"
+						+ "1,developer,git_admin,12,13,5\n2,developer,developer,,13\n");
+
+		assertThat(run(real(input, "report"))).isEqualTo(2);
+		assertThat(err.toString()).contains("account_memberships.csv line 3: 1 membership row names no readable user_id");
+		assertThat(count("personal_access_token")).isZero();
+
+		err.reset();
+		assertThat(run("migrate", "--input", input.toString(), "--dry-run", "--report-dir", tmp.resolve("dry").toString()))
+			.as(err.toString()).isZero();
+		assertThat(report("dry")).containsExactly("5|1|WOULD_CREATE||admin@all", "13|2|WOULD_CREATE||developer@all");
+		assertThat(Csv.project(rejects("dry"), "file", "line")).containsExactly("account_memberships.csv|3");
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.Kind.class)
+	void anEmailThatGrowsWhenLowerCasedIsRejectedAndAKeyEndingInEmojiKeepsWholeCharactersAsItsHint(
+			TestDatabase.Kind kind) throws IOException {
+		db = TestDatabase.create(kind, tmp);
+		String dotted = "\u0130".repeat(200) + "@example.com"; // 212 characters, 412 once lower-cased
+		Path input = export("unicode", "1,Acme,team,active\n",
+				"10,7," + dotted + ",ak_dotted_0123456789abcd," + T + ",\n"
+						+ "11,8,jessica@example.com,ak_emoji_0123456789\uD83D\uDD11abc," + T + ",\n"
+						+ "12,9,leto@example.com,ak_emoji_0123456789" + "\uD83D\uDD11".repeat(4) + "," + T + ",\n",
+				"7,1,developer,admin,\n8,1,developer,admin,\n9,1,developer,admin,\n", null);
+
+		assertThat(run(real(input, "report"))).as(err.toString()).isZero();
+
+		assertThat(Csv.project(rejects("report"), "line", "reason")).containsExactly(
+				"2|email is 412 characters long when lower-cased; the limit is 320");
+		assertThat(db.jdbc().queryForList("select hint from legacy_api_key order by key_id", String.class))
+			.containsExactly("\uD83D\uDD11abc", "\uD83D\uDD11".repeat(4));
+		assertThat(report("report")).containsExactly("8|1|CREATED||admin@all", "9|1|CREATED||admin@all");
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.Kind.class)
+	void aPairWithThousandsOfProjectGrantsIsMigratedWhateverTheLengthOfItsPermissions(TestDatabase.Kind kind)
+			throws IOException {
+		db = TestDatabase.create(kind, tmp);
+		StringBuilder grants = new StringBuilder();
+		for (long p = 1; p <= 2500; p++) {
+			grants.append("5,1,developer,cost_management_viewer,").append(1_000_000_000_000_000_000L + p).append('\n');
+		}
+		Path input = export("grants", "1,Acme,team,active\n",
+				"11,5,u5@example.com,ak_SECRETKEYFIVE00000000001," + T + ",\n", grants.toString(), null);
+
+		String[] args = real(input, "report");
+		assertThat(run(args)).as(err.toString()).isZero();
+
+		// "cost_management_viewer@1000000000000000001" is 42 characters; 2,500 of them joined by ';'
+		int length = 2500 * 42 + 2499;
+		assertThat(report("report")).singleElement().satisfies(row -> assertThat(row)
+			.startsWith("5|1|CREATED||cost_management_viewer@1000000000000000001;cost_management_viewer@1000000000000000002;")
+			.hasSize("5|1|CREATED||".length() + length));
+		assertThat(db.jdbc().queryForObject("select length(permissions) from migration_decision", Integer.class))
+			.isEqualTo(length);
+		assertThat(count("personal_access_token_permission")).isEqualTo(2500);
+		assertThat(count("token_notification")).isOne();
+		assertThat(db.jdbc().queryForObject("select max(length(permissions_after)) from token_event", Integer.class))
+			.isEqualTo(length);
+
+		// the next export drops the first grant: the PAT is updated, the long text is now its previous permissions
+		Files.writeString(input.resolve("account_memberships.csv"),
+				MEMBERSHIPS + grants.substring(grants.indexOf("\n") + 1));
+		String[] again = args.clone();
+		again[List.of(args).indexOf(tmp.resolve("report").toString())] = tmp.resolve("again").toString();
+		assertThat(run(again)).as(err.toString()).isZero();
+		Map<String, String> updated = Csv.read(tmp.resolve("again").resolve("report.csv")).get(0);
+		assertThat(updated.get("outcome")).isEqualTo("UPDATED");
+		assertThat(updated.get("previous_permissions")).hasSize(length);
+		assertThat(updated.get("permissions")).hasSize(length - 43);
+		assertThat(db.jdbc().queryForObject("select max(length(permissions_before)) from token_event", Integer.class))
+			.isEqualTo(length);
 	}
 }

@@ -111,6 +111,14 @@ class MigrationJobIT {
 						line = line.replace(key.get("api_key"), "[redacted]");
 					}
 				}
+				// a rejected key row shows no cell invalid for its column: the one its reason names is masked too
+				String[] header = new CSVParser().parseLine(Files.readAllLines(SAMPLE.resolve("legacy_api_keys.csv")).get(0));
+				String[] cells = new CSVParser().parseLine(line);
+				int named = List.of(header).indexOf(reject.get("reason").split(" ")[0]);
+				if (named >= 0 && cells.length == header.length && !reject.get("reason").contains("appears on")) {
+					cells[named] = cells[named].isEmpty() ? "" : "[redacted]";
+					line = String.join(",", cells);
+				}
 			}
 			assertSameRow(reject.get("record"), line, reject.get("file") + " line " + reject.get("line"));
 		}

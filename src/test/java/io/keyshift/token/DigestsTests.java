@@ -50,4 +50,12 @@ class DigestsTests {
 		assertThat(Digests.hint("ab")).isEqualTo("ab");
 		assertThat(Digests.hint("")).isEmpty();
 	}
+
+	@Test
+	void hintIsTheLastFourCodePointsNeverHalfAnEmoji() {
+		assertThat(Digests.hint("ak_0123456789abc\uD83D\uDD11")).isEqualTo("abc\uD83D\uDD11"); // ...abc🔑
+		assertThat(Digests.hint("ak_01234\uD83D\uDD11\uD83D\uDD11\uD83D\uDD11\uD83D\uDD11"))
+			.isEqualTo("\uD83D\uDD11".repeat(4));
+		assertThat(Digests.hint("x\uD83D\uDD11")).isEqualTo("x\uD83D\uDD11");
+	}
 }
