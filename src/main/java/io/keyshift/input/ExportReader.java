@@ -105,7 +105,8 @@ public final class ExportReader {
 					return;
 				}
 				sink.reject(reject);
-				Long account = Header.idAt(header, row, "account_id");
+				// SPEC §2: a row of the wrong width counts against its user only, never a pair
+				Long account = row.fields().length == header.width() ? Header.idAt(header, row, "account_id") : null;
 				sink.rejectedMembership(row.line(), user, account);
 			}
 			case ACCOUNTS, LEGACY_KEYS -> {

@@ -96,12 +96,22 @@ public final class Header {
 	 * of the wrong width nobody knows where the extra or missing commas are, so the column is read at
 	 * every position it may have moved to, from its position counted from the start to its position
 	 * counted from the end of the row: it counts only when all of them read the same id (the column
-	 * is before the break or after it, and either way holds that id).
+	 * is before the break or after it, and either way holds that id). The first and the last column
+	 * cannot move from their end of the row: they are read there.
 	 */
 	static Long idAt(Header header, CsvRow row, String column) {
 		String[] fields = row.fields();
 		int fromStart = header.indexOf(column);
 		int fromEnd = fields.length - (header.width() - fromStart);
+		// The first column stays first and the last stays last whatever commas the row gained or lost
+		// inside it (SPEC §2: "the row has the wrong number of fields but its user_id column reads as
+		// an id"): read those at their own end of the row.
+		if (fromStart == 0) {
+			return Fields.parseId(fields[0].strip());
+		}
+		if (fromStart == header.width() - 1) {
+			return Fields.parseId(fields[fields.length - 1].strip());
+		}
 		if (fromStart >= fields.length || fromEnd < 0) {
 			return null;
 		}

@@ -354,11 +354,11 @@ class ExportReaderTests {
 				+ "5,1O,developer,admin,\n" // account garbled: the user only
 				+ "6,6,developer,admin,,\n" // one field too many, user_id reads 6 wherever the comma is: the user only
 				+ "u-7,1,developer,admin,\n" // nobody
-				+ "7,1,developer,admin,,\n" // one field too many: user_id is 7 or 1, nobody can say
-				+ "7\n"); // too short: which fields are missing?
+				+ "7,1,developer,admin,,\n" // one field too many: user_id, the first column, is still first: the user only
+				+ "7\n"); // too short, but its first field is the user_id: the user only
 		read();
-		assertThat(sink.rejectedGrants).containsExactly("2/5/1", "3/5/-", "4/6/-");
-		assertThat(sink.unattributed).extracting(Reject::line).containsExactly(5L, 6L, 7L);
+		assertThat(sink.rejectedGrants).containsExactly("2/5/1", "3/5/-", "4/6/-", "6/7/-", "7/7/-");
+		assertThat(sink.unattributed).extracting(Reject::line).containsExactly(5L);
 		assertThat(sink.unattributed.get(0).reason()).isEqualTo("user_id 'u-7' is not a positive 64-bit integer; no"
 				+ " user_id can be read, so the row counts against nobody: a real run stops on it unless"
 				+ " --accept-unattributed-rows");
@@ -366,29 +366,42 @@ class ExportReaderTests {
 	}
 
 	@Test
-	void aWrongWidthRowCountsAgainstAUserOnlyWhenItsUserIdReadsTheSameFromTheStartAndFromTheEnd() throws IOException {
-		// user_id last: an unquoted comma in project_id moves it; by position from the start it reads 13, from the end 5
+	void aWrongWidthRowReadsItsLastColumnFromTheEndOfTheRow() throws IOException {
+		// user_id last: an unquoted comma in project_id moves it from the start (13), not from the end (5)
 		write("account_memberships.csv", "account_id,license_type,permission_set,project_id,user_id\n"
-				+ "1,developer,git_admin,12,13,5\n" // nobody can say whose row it is
-				+ "1,developer,git_admin,12,5,5\n" // 5 either way; account_id is 1 or developer: the user only
-				+ "2,developer,admin,5\n" // a field missing: user_id 5 from the end, but no fifth field
-				+ "3,developer,admin,,8,8,8\n" // two too many: 8 at every place user_id can be
-				+ "3,developer,admin,,9,8,8\n"); // 9 or 8
+				+ "1,developer,git_admin,12,13,5\n" // user 5, at user level: never user 13
+				+ "1,developer,git_admin,12,5,5\n"
+				+ "2,developer,admin,5\n" // a field missing: still the last field
+				+ "3,developer,admin,,8,8,8\n"
+				+ "3,developer,admin,,9,8,8\n");
 		read();
-		assertThat(sink.rejectedGrants).containsExactly("3/5/-", "5/8/-");
-		assertThat(sink.unattributed).extracting(Reject::line).containsExactly(2L, 4L, 6L);
+		assertThat(sink.rejectedGrants).containsExactly("2/5/-", "3/5/-", "4/5/-", "5/8/-", "6/8/-");
+		assertThat(sink.unattributed).isEmpty();
 	}
 
 	@Test
-	void aRepeatedIdIsTakenFromAWrongWidthRowOnlyWhenItReadsTheSameFromTheStartAndFromTheEnd() throws IOException {
-		write("accounts.csv", "account_id,account_name,plan,state\n1,Acme,team,active\n"
-				+ "1,Acme, Dev,team,active\n" // 1 from the start, Acme from the end: no id
-				+ "2,2,Beta,team,active\n"); // 2 either way
-		write("legacy_api_keys.csv", "key_id,user_id,email,api_key,created_at,last_used_at\n"
-				+ "7,9,paul@example.com,ak_9f8e7d6c5b4a,39281706,2026-11-09T12:00:00Z,\n" // key 7 or 9
-				+ "8,8,leto@example.com,ak_9f8e7d6c5b4a,39281706,2026-11-09T12:00:00Z,\n"); // 8 both ways
+	void aWrongWidthRowCountsAgainstAUserOnlyWhenAMiddleUserIdReadsTheSameFromTheStartAndFromTheEnd()
+			throws IOException {
+		// user_id in the middle: an extra comma before or after it moves it, or not
+		write("account_memberships.csv", "license_type,user_id,account_id,permission_set,project_id\n"
+				+ "developer,5,1,git_admin,12,13\n" // 5 from the start, 1 from the end: nobody can say
+				+ "developer,5,5,git_admin,12,13\n"); // 5 either way: the user only
 		read();
-		assertThat(sink.rejectedIds).containsExactly("accounts.csv:4:2", "legacy_api_keys.csv:3:8");
+		assertThat(sink.rejectedGrants).containsExactly("3/5/-");
+		assertThat(sink.unattributed).extracting(Reject::line).containsExactly(2L);
+	}
+
+	@Test
+	void aRepeatedIdIsTakenFromTheFirstColumnOfAWrongWidthRow() throws IOException {
+		write("accounts.csv", "account_id,account_name,plan,state\n1,Acme,team,active\n"
+				+ "1,Acme, Dev,team,active\n" // account_id is the first column: 1, whatever the name did
+				+ "2,2,Beta,team,active\n");
+		write("legacy_api_keys.csv", "key_id,user_id,email,api_key,created_at,last_used_at\n"
+				+ "7,9,paul@example.com,ak_9f8e7d6c5b4a,39281706,2026-11-09T12:00:00Z,\n"
+				+ "8,8,leto@example.com,ak_9f8e7d6c5b4a,39281706,2026-11-09T12:00:00Z,\n");
+		read();
+		assertThat(sink.rejectedIds).containsExactly("accounts.csv:3:1", "accounts.csv:4:2", "legacy_api_keys.csv:2:7",
+				"legacy_api_keys.csv:3:8");
 	}
 
 	@Test

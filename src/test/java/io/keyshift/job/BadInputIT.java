@@ -280,27 +280,28 @@ class BadInputIT {
 
 	@ParameterizedTest
 	@EnumSource(TestDatabase.Kind.class)
-	void aWrongWidthMembershipRowWhoseUserIdMovedWithTheCommaBelongsToNobody(TestDatabase.Kind kind)
-			throws IOException {
+	void aWrongWidthMembershipRowCountsAgainstTheUserIdAtTheEndOfTheRowNeverTheOneAtItsPosition(
+			TestDatabase.Kind kind) throws IOException {
 		db = TestDatabase.create(kind, tmp);
 		Path input = export("moved", "1,Acme,team,active\n2,Beta,team,active\n",
 				"11,5,u5@example.com,ak_SECRETKEYFIVE00000000001," + T + ",\n"
 						+ "13,13,u13@example.com,ak_SECRETKEYTHIRTEEN0000001," + T + ",\n",
 				"", null);
-		// user_id last, and an unquoted comma in project_id: 13 by position from the start, 5 from the end
+		// user_id last, and an unquoted comma in project_id: 13 by position from the start, 5 at the end.
+		// The last column is read at the end: user 5 is quarantined (never a PAT without git_admin), user
+		// 13 is untouched by a row that is not theirs.
 		Files.writeString(input.resolve("account_memberships.csv"),
 				"account_id,license_type,permission_set,project_id,user_id\n1,developer,admin,,5\n"
 						+ "1,developer,git_admin,12,13,5\n2,developer,developer,,13\n");
 
-		assertThat(run(real(input, "report"))).isEqualTo(2);
-		assertThat(err.toString()).contains("account_memberships.csv line 3: 1 membership row names no readable user_id");
-		assertThat(count("personal_access_token")).isZero();
-
-		err.reset();
 		assertThat(run("migrate", "--input", input.toString(), "--dry-run", "--report-dir", tmp.resolve("dry").toString()))
 			.as(err.toString()).isZero();
-		assertThat(report("dry")).containsExactly("5|1|WOULD_CREATE||admin@all", "13|2|WOULD_CREATE||developer@all");
+		assertThat(report("dry")).containsExactly("5||QUARANTINED|INVALID_GRANT|", "13|2|WOULD_CREATE||developer@all");
 		assertThat(Csv.project(rejects("dry"), "file", "line")).containsExactly("account_memberships.csv|3");
+
+		assertThat(run(real(input, "report"))).as(err.toString()).isZero();
+		assertThat(report("report")).containsExactly("5||QUARANTINED|INVALID_GRANT|", "13|2|CREATED||developer@all");
+		assertThat(db.jdbc().queryForList("select user_id from personal_access_token", Long.class)).containsExactly(13L);
 	}
 
 	@ParameterizedTest
