@@ -69,7 +69,7 @@ class CrashRestartIT {
 
 	private ChildRun start(TestDatabase db) throws IOException {
 		List<String> args = new ArrayList<>(List.of("migrate", "--input", export.toString(), "--delivery-key-file",
-				key.toString(), "--report-dir", tmp.resolve("report-" + db.kind()).toString(),
+				key.toString(), "--report-dir", tmp.resolve("report-" + db.kind() + "-" + databases.indexOf(db)).toString(),
 				"--keyshift.chunk-size=100", "--keyshift.progress-interval=50ms"));
 		args.addAll(db.springArgs());
 		return ChildRun.start(tmp, args);

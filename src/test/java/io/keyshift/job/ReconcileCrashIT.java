@@ -90,7 +90,7 @@ class ReconcileCrashIT {
 
 	private ChildRun start(TestDatabase db, Path input) throws IOException {
 		List<String> args = new ArrayList<>(List.of("migrate", "--input", input.toString(), "--delivery-key-file",
-				key.toString(), "--report-dir", tmp.resolve("report-" + db.kind() + "-" + input.getFileName()).toString(),
+				key.toString(), "--report-dir", tmp.resolve("report-" + db.kind() + "-" + databases.indexOf(db) + "-" + input.getFileName()).toString(),
 				"--max-revocations", "1000000", "--keyshift.chunk-size=50", "--keyshift.progress-interval=50ms"));
 		args.addAll(db.springArgs());
 		return ChildRun.start(tmp, args);
