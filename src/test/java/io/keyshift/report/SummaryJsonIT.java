@@ -29,7 +29,7 @@ class SummaryJsonIT {
 
 	private static final Path SAMPLE = Path.of("sample-data");
 
-	private static final List<String> STEPS = List.of("load", "migrate", "report");
+	private static final List<String> STEPS = List.of("load", "check", "migrate", "report");
 
 	@TempDir
 	Path tmp;
