@@ -1,6 +1,7 @@
 package io.keyshift.cli;
 
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.SQLException;
@@ -27,6 +28,7 @@ import io.keyshift.job.LoadTasklet;
 import io.keyshift.job.ReportTasklet;
 import io.keyshift.job.RevocationLimitExceeded;
 import io.keyshift.job.RunParameters;
+import io.keyshift.job.KeyshiftProperties;
 import io.keyshift.job.StopSignal;
 import io.keyshift.store.Dialect;
 import io.keyshift.store.ReportStore;
@@ -95,6 +97,8 @@ public class MigrationLauncher {
 
 	private final StopSignal stop;
 
+	private final KeyshiftProperties properties;
+
 	private Duration firstPause = Duration.ofSeconds(1);
 
 	/** How often the lock was taken again in this process, for {@link #regained}. */
@@ -110,12 +114,13 @@ public class MigrationLauncher {
 	private Runnable onLockLost = () -> Runtime.getRuntime().halt(ExitCodes.FAILED);
 
 	public MigrationLauncher(JobOperator jobOperator, JobRepository jobRepository, Job migrationJob,
-			DataSource dataSource, StopSignal stop) {
+			DataSource dataSource, StopSignal stop, KeyshiftProperties properties) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.migrationJob = migrationJob;
 		this.dataSource = dataSource;
 		this.stop = stop;
+		this.properties = properties;
 	}
 
 	/** Runs the command; what it tells the operator goes to {@code out}, problems to {@code err}. */
@@ -274,6 +279,8 @@ public class MigrationLauncher {
 					false)
 			.addString(RunParameters.ACCEPT_UNATTRIBUTED_ROWS, Boolean.toString(command.acceptUnattributedRows()),
 					false)
+			.addString(RunParameters.MAX_RATE, maxRate(last), false)
+			.addString(RunParameters.PAUSE_FILE, pauseFile(last), false)
 			.toJobParameters();
 		Duration pause = firstPause;
 		for (int attempt = 1;; attempt++) {
@@ -310,6 +317,29 @@ public class MigrationLauncher {
 			}
 			pause = pause.multipliedBy(2);
 		}
+	}
+
+	/**
+	 * {@code --max-rate} if given (0: no limit), else what the run's last attempt had: a resumed run
+	 * keeps its throttle. Empty for no limit.
+	 */
+	private String maxRate(JobExecution last) {
+		Double given = properties.maxRate();
+		if (given != null) {
+			return given > 0 ? BigDecimal.valueOf(given).stripTrailingZeros().toPlainString() : "";
+		}
+		String recorded = last == null ? null : last.getJobParameters().getString(RunParameters.MAX_RATE);
+		return recorded == null ? "" : recorded;
+	}
+
+	/** {@code --pause-file} if given (empty: none), else what the run's last attempt had. */
+	private String pauseFile(JobExecution last) {
+		String given = properties.pauseFile();
+		if (given != null) {
+			return given.isBlank() ? "" : Path.of(given).toAbsolutePath().normalize().toString();
+		}
+		String recorded = last == null ? null : last.getJobParameters().getString(RunParameters.PAUSE_FILE);
+		return recorded == null ? "" : recorded;
 	}
 
 	/**
