@@ -14,7 +14,7 @@ public final class Arguments {
 			Usage: keyshift migrate --input DIR [--dry-run] [--report-dir DIR]
 			                        [--revoke-legacy-keys] [--delivery-key-file FILE]
 			                        [--threads N] [--accept-unattributed-rows]
-			                        [--max-revocations N]
+			                        [--max-revocations N] [--max-rate N] [--pause-file FILE]
 			       keyshift deliver [--dry-run] [--now] [--delivery-key-file FILE]
 			       keyshift generate --users N [--seed S] --out DIR [--force]
 			       keyshift --help | --version
@@ -47,6 +47,11 @@ public final class Arguments {
 			                           run) stops before writing anything, exit 2 (default:
 			                           the larger of 10 and 5% of the ACTIVE tokens of the
 			                           users in the export)
+			  --max-rate N             decide at most N users per second, across all threads
+			                           (0: no limit); a resumed run keeps the last one given
+			  --pause-file FILE        while FILE exists, the migrate workers finish their
+			                           chunk and wait ("paused"); remove it to go on. A resumed
+			                           run keeps the last one given
 
 			deliver:                   e-mails the pending notifications (one per user, with the
 			                           new tokens), each decrypted just before it is sent; on
@@ -175,6 +180,23 @@ public final class Arguments {
 								+ "'");
 					}
 					passThrough.add("--keyshift.max-revocations=" + max);
+				}
+				case "--max-rate" -> {
+					String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1)
+							: i + 1 < own.size() ? own.get(++i) : "";
+					long rate = number(name, value);
+					if (rate < 0 || rate > 100_000_000) {
+						throw new UsageException("--max-rate takes a number of users per second, 0 (no limit) or more,"
+								+ " not '" + value + "'");
+					}
+					passThrough.add("--keyshift.max-rate=" + rate);
+				}
+				case "--pause-file" -> {
+					String value = value(arg, name, own, i);
+					if (!arg.contains("=")) {
+						i++;
+					}
+					passThrough.add("--keyshift.pause-file=" + Path.of(value).toAbsolutePath().normalize());
 				}
 				case "--input", "--report-dir", "--delivery-key-file" -> {
 					Path path = Path.of(value(arg, name, own, i));

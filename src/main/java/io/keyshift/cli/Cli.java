@@ -78,6 +78,7 @@ public final class Cli {
 	private static int launch(MigrateCommand command, Export export, Arguments.Migrate migrate, PrintStream out,
 			PrintStream err) {
 		ConfigurableApplicationContext context;
+		Signals.installBeforeStart(err, "the run");
 		try {
 			context = start(migrate.springArgs(), false);
 		}
@@ -86,6 +87,10 @@ public final class Cli {
 			return ex.exitCode;
 		}
 		try (context) {
+			if (LoggedLines.structured(context.getEnvironment())) {
+				out = LoggedLines.info();
+				err = LoggedLines.error();
+			}
 			StopSignal stop = context.getBean(StopSignal.class);
 			Signals.install(stop, err);
 			int exitCode = context.getBean(MigrationLauncher.class).launch(command, export, out, err);
@@ -116,6 +121,7 @@ public final class Cli {
 			}
 		}
 		ConfigurableApplicationContext context;
+		Signals.installBeforeStart(err, "delivery");
 		try {
 			context = start(command.springArgs(), true);
 		}
@@ -124,6 +130,10 @@ public final class Cli {
 			return ex.exitCode;
 		}
 		try (context) {
+			if (LoggedLines.structured(context.getEnvironment())) {
+				out = LoggedLines.info();
+				err = LoggedLines.error();
+			}
 			StopSignal stop = context.getBean(StopSignal.class);
 			Signals.install(stop, err);
 			int exitCode = context.getBean(DeliveryCommand.class).run(command.dryRun(), command.now(), key, stop::requested,

@@ -160,8 +160,9 @@ public class MigrationLauncher {
 			return ExitCodes.FAILED;
 		}
 		catch (DataAccessException ex) {
-			err.println("keyshift: the run failed: " + cause(List.of(ex))
-					+ ". Rerun the same command to resume from the last commit.");
+			String memory = memoryShortage(List.of(ex));
+			err.println("keyshift: the run failed: " + (memory != null ? memory + "."
+					: cause(List.of(ex)) + ". Rerun the same command to resume from the last commit."));
 			return ExitCodes.FAILED;
 		}
 	}
@@ -391,7 +392,12 @@ public class MigrationLauncher {
 	}
 
 	private int notStarted(Throwable failure, int attempts, PrintStream err) {
-		if (attempts > 1 || isTransient(List.of(failure))) {
+		String memory = memoryShortage(List.of(failure));
+		if (memory != null) {
+			err.println("keyshift: the run failed" + (attempts > 1 ? " after " + attempts + " attempts" : "") + ": "
+					+ memory + ".");
+		}
+		else if (attempts > 1 || isTransient(List.of(failure))) {
 			err.println("keyshift: the run failed" + (attempts > 1 ? " after " + attempts + " attempts" : "") + ": "
 					+ cause(List.of(failure)) + ". Rerun the same command to resume from the last commit.");
 		}
@@ -448,10 +454,12 @@ public class MigrationLauncher {
 			}
 			default -> {
 				List<Throwable> failures = execution.getAllFailureExceptions();
+				String memory = memoryShortage(failures);
 				String cause = failures.isEmpty() ? execution.getExitStatus().getExitDescription()
 						: cause(failures);
 				err.println("keyshift: run " + runId + " failed" + (attempts > 1 ? " after " + attempts + " attempts" : "")
-						+ ": " + cause + ". Rerun the same command to resume from the last commit.");
+						+ ": " + (memory != null ? memory + "."
+								: cause + ". Rerun the same command to resume from the last commit."));
 				return ExitCodes.FAILED;
 			}
 		}
@@ -466,6 +474,11 @@ public class MigrationLauncher {
 			}
 		}
 		return null;
+	}
+
+	/** The run ran out of Java heap (or H2 closed itself over it): the one line that says so, else null. */
+	private static String memoryShortage(List<Throwable> failures) {
+		return MemoryShortage.explain(related(failures), Runtime.getRuntime().maxMemory());
 	}
 
 	/** Failures worth another attempt: the database went away or asked us to try again. */
