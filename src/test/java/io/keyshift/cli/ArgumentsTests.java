@@ -38,6 +38,22 @@ class ArgumentsTests {
 	}
 
 	@Test
+	void maxRateAndPauseFileBecomeSettingsNotPartOfTheRun() {
+		Arguments.Migrate m = (Arguments.Migrate) Arguments.parse(new String[] { "migrate", "--input", "in",
+				"--max-rate", "2000", "--pause-file=keyshift.pause" }, null);
+		assertThat(m.springArgs()).containsExactly("--keyshift.max-rate=2000",
+				"--keyshift.pause-file=" + Path.of("keyshift.pause").toAbsolutePath());
+		assertThat(m.command()).isEqualTo(new MigrateCommand(Path.of("in"), false, null, false, null));
+		assertThat(((Arguments.Migrate) Arguments.parse(new String[] { "migrate", "--input", "in", "--max-rate=0" },
+				null)).springArgs()).containsExactly("--keyshift.max-rate=0");
+		assertThatThrownBy(() -> Arguments.parse(new String[] { "migrate", "--input", "in", "--max-rate", "-5" }, null))
+			.isInstanceOf(UsageException.class)
+			.hasMessage("--max-rate takes a number of users per second, 0 (no limit) or more, not '-5'");
+		assertThatThrownBy(() -> Arguments.parse(new String[] { "migrate", "--input", "in", "--pause-file" }, null))
+			.isInstanceOf(UsageException.class).hasMessage("--pause-file needs a value");
+	}
+
+	@Test
 	void helpWinsOverEverythingElse() {
 		assertThat(Arguments.parse(new String[] { "migrate", "--bogus", "--help" }, null))
 			.isInstanceOf(Arguments.Help.class);
