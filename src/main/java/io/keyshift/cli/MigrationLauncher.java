@@ -274,6 +274,7 @@ public class MigrationLauncher {
 					false)
 			.addString(RunParameters.ACCEPT_UNATTRIBUTED_ROWS, Boolean.toString(command.acceptUnattributedRows()),
 					false)
+			.addString(RunParameters.ACTOR, io.keyshift.store.Actor.thisProcess(), false)
 			.toJobParameters();
 		Duration pause = firstPause;
 		for (int attempt = 1;; attempt++) {

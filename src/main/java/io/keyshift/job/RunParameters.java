@@ -28,6 +28,12 @@ public final class RunParameters {
 	 */
 	public static final String ACCEPT_UNATTRIBUTED_ROWS = "accept.unattributed.rows";
 
+	/**
+	 * Who started this attempt (host, pid, OS user, as {@code token_event.actor}); not identifying:
+	 * {@code keyshift status} shows it.
+	 */
+	public static final String ACTOR = "actor";
+
 	private RunParameters() {
 	}
 }
