@@ -282,6 +282,7 @@ public class MigrationLauncher {
 					false)
 			.addString(RunParameters.MAX_RATE, maxRate(last), false)
 			.addString(RunParameters.PAUSE_FILE, pauseFile(last), false)
+			.addString(RunParameters.ACTOR, io.keyshift.store.Actor.thisProcess(), false)
 			.toJobParameters();
 		Duration pause = firstPause;
 		for (int attempt = 1;; attempt++) {

@@ -37,6 +37,12 @@ public final class RunParameters {
 	/** {@code --pause-file}: the file whose existence pauses the migrate workers, empty for none. Kept as {@link #MAX_RATE}. */
 	public static final String PAUSE_FILE = "pause.file";
 
+	/**
+	 * Who started this attempt (host, pid, OS user, as {@code token_event.actor}); not identifying:
+	 * {@code keyshift status} shows it.
+	 */
+	public static final String ACTOR = "actor";
+
 	private RunParameters() {
 	}
 }
