@@ -22,7 +22,7 @@ import picocli.CommandLine.IVersionProvider;
 				"Usage: keyshift migrate --input DIR [--dry-run] [--report-dir DIR]",
 				"                        [--revoke-legacy-keys] [--delivery-key-file FILE]",
 				"                        [--threads N] [--accept-unattributed-rows]",
-				"                        [--max-revocations N]",
+				"                        [--max-revocations N] [--max-rate N] [--pause-file FILE]",
 				"       keyshift deliver [--dry-run] [--now] [--delivery-key-file FILE]",
 				"       keyshift generate --users N [--seed S] --out DIR [--force]",
 				"       keyshift status [--json]",
