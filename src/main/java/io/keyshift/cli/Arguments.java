@@ -14,7 +14,8 @@ public final class Arguments {
 			Usage: keyshift migrate --input DIR [--dry-run] [--report-dir DIR]
 			                        [--revoke-legacy-keys] [--delivery-key-file FILE]
 			                        [--threads N] [--accept-unattributed-rows]
-			                        [--max-revocations N]
+			                        [--max-revocations N] [--remote]
+			       keyshift worker --delivery-key-file FILE
 			       keyshift deliver [--dry-run] [--now] [--delivery-key-file FILE]
 			       keyshift generate --users N [--seed S] --out DIR [--force]
 			       keyshift --help | --version
@@ -47,6 +48,17 @@ public final class Arguments {
 			                           run) stops before writing anything, exit 2 (default:
 			                           the larger of 10 and 5% of the ACTIVE tokens of the
 			                           users in the export)
+			  --remote                 the migrate step's partitions run on 'keyshift worker'
+			                           processes (other hosts), through RabbitMQ
+			                           (spring.rabbitmq.*); load and report stay here. PostgreSQL only
+
+			worker:                    takes migrate partitions from RabbitMQ and runs them against
+			                           the same database, until SIGTERM (it finishes its chunk and
+			                           hands the partition back); exit 1 if the database or the
+			                           broker cannot be reached
+			  --delivery-key-file FILE the run's delivery key (or KEYSHIFT_DELIVERY_KEY_FILE); it
+			                           never crosses the broker: without it the worker refuses to
+			                           start (exit 2)
 
 			deliver:                   e-mails the pending notifications (one per user, with the
 			                           new tokens), each decrypted just before it is sent; on
@@ -79,7 +91,7 @@ public final class Arguments {
 			""";
 
 	/** What the command line asks for. */
-	public sealed interface Parsed permits Help, Version, Migrate, Deliver, Generate {
+	public sealed interface Parsed permits Help, Version, Migrate, Deliver, Generate, Worker {
 	}
 
 	/**
@@ -100,6 +112,10 @@ public final class Arguments {
 	 * benchmarks; {@code force} writes over an export already in {@code out}.
 	 */
 	public record Generate(long users, long seed, Path out, boolean force) implements Parsed {
+	}
+
+	/** {@code worker --delivery-key-file F}: runs migrate partitions sent by a {@code migrate --remote}. */
+	public record Worker(Path deliveryKeyFile, List<String> springArgs) implements Parsed {
 	}
 
 	public record Help() implements Parsed {
@@ -141,6 +157,9 @@ public final class Arguments {
 		if (command.equals("deliver")) {
 			return deliver(own, passThrough, deliveryKeyFromEnvironment);
 		}
+		if (command.equals("worker")) {
+			return worker(own, passThrough, deliveryKeyFromEnvironment);
+		}
 		if (!command.equals("migrate")) {
 			throw new UsageException("unknown command '" + command + "'");
 		}
@@ -157,6 +176,11 @@ public final class Arguments {
 				case "--dry-run" -> dryRun = flag(arg);
 				case "--revoke-legacy-keys" -> revoke = flag(arg);
 				case "--accept-unattributed-rows" -> acceptUnattributed = flag(arg);
+				case "--remote" -> {
+					if (flag(arg)) {
+						passThrough.add("--keyshift.remote.role=manager");
+					}
+				}
 				case "--threads" -> {
 					String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1)
 							: i + 1 < own.size() ? own.get(++i) : "";
@@ -222,6 +246,22 @@ public final class Arguments {
 		}
 		deliveryKey = orFromEnvironment(deliveryKey, deliveryKeyFromEnvironment);
 		return new Deliver(dryRun, now, deliveryKey, passThrough);
+	}
+
+	private static Worker worker(List<String> own, List<String> passThrough, String deliveryKeyFromEnvironment) {
+		Path deliveryKey = null;
+		for (int i = 1; i < own.size(); i++) {
+			String arg = own.get(i);
+			String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+			if (!name.equals("--delivery-key-file")) {
+				throw new UsageException("unknown option '" + arg + "' for worker");
+			}
+			deliveryKey = Path.of(value(arg, name, own, i));
+			if (!arg.contains("=")) {
+				i++;
+			}
+		}
+		return new Worker(orFromEnvironment(deliveryKey, deliveryKeyFromEnvironment), passThrough);
 	}
 
 	private static Generate generate(List<String> own) {

@@ -58,6 +58,9 @@ public final class Cli {
 			if (parsed instanceof Arguments.Deliver deliver) {
 				return deliver(deliver, out, err);
 			}
+			if (parsed instanceof Arguments.Worker worker) {
+				return worker(worker, out, err);
+			}
 			migrate = (Arguments.Migrate) parsed;
 			command = migrate.command();
 			export = Export.open(command.input());
@@ -86,6 +89,11 @@ public final class Cli {
 			return ex.exitCode;
 		}
 		try (context) {
+			String unreachable = RemoteMode.unreachableBroker(context);
+			if (unreachable != null) {
+				err.println("keyshift: migrate --remote " + unreachable + ". Nothing was written.");
+				return ExitCodes.FAILED;
+			}
 			StopSignal stop = context.getBean(StopSignal.class);
 			Signals.install(stop, err);
 			int exitCode = context.getBean(MigrationLauncher.class).launch(command, export, out, err);
@@ -133,6 +141,44 @@ public final class Cli {
 		}
 	}
 
+	/**
+	 * {@code worker}: the delivery key is checked here, before anything starts (a worker without a
+	 * usable key refuses to start, exit 2); the worker reads it from its own file, never from the broker.
+	 */
+	private static int worker(Arguments.Worker command, PrintStream out, PrintStream err) {
+		if (command.deliveryKeyFile() == null) {
+			err.println("keyshift: worker needs --delivery-key-file FILE (the key of the runs it works on; it never"
+					+ " crosses the broker). The worker did not start.");
+			return ExitCodes.USAGE;
+		}
+		try {
+			DeliveryKey.loadExisting(command.deliveryKeyFile());
+			warnIfReadableByOthers(command.deliveryKeyFile(), err);
+		}
+		catch (InvalidDeliveryKeyException ex) {
+			err.println("keyshift: " + ex.getMessage() + ". The worker did not start.");
+			return ExitCodes.USAGE;
+		}
+		List<String> springArgs = new java.util.ArrayList<>(command.springArgs());
+		springArgs.add("--keyshift.remote.role=worker");
+		springArgs.add("--keyshift.remote.delivery-key-file=" + command.deliveryKeyFile().toAbsolutePath());
+		ConfigurableApplicationContext context;
+		try {
+			context = start(springArgs, false);
+		}
+		catch (NotStarted ex) {
+			err.println(ex.getMessage().replace("Nothing was written.", "The worker did not start."));
+			return ex.exitCode;
+		}
+		try (context) {
+			StopSignal stop = context.getBean(StopSignal.class);
+			Signals.install(stop, err);
+			int exitCode = RemoteMode.runWorker(context, stop, out, err);
+			stop.end();
+			return exitCode;
+		}
+	}
+
 	/** Spring could not start; the message is the one line to print. */
 	private static final class NotStarted extends Exception {
 
@@ -168,6 +214,10 @@ public final class Cli {
 			String malformed = database.malformed();
 			if (malformed != null) {
 				throw new Refused("keyshift: " + malformed + ". " + nothing);
+			}
+			String remote = RemoteMode.refusal(env.getProperty("keyshift.remote.role"), url);
+			if (remote != null) {
+				throw new Refused("keyshift: " + remote + ". " + nothing);
 			}
 			if (!existingDatabase) {
 				String mode = h2ModeWithoutRunLock(url);

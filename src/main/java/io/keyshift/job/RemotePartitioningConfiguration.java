@@ -1,6 +1,7 @@
 package io.keyshift.job;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,6 +15,7 @@ import io.keyshift.remote.WorkerRefusal;
 import io.keyshift.remote.WorkerRegistry;
 import io.keyshift.remote.WorkerStop;
 import io.keyshift.store.MigratedUser;
+import io.keyshift.store.MigrationStore;
 import io.keyshift.store.RunKeyStore;
 import io.keyshift.store.UserCaseSource;
 import io.keyshift.token.DeliveryKey;
@@ -100,11 +102,11 @@ public class RemotePartitioningConfiguration {
 		}
 
 		@Bean
-		IntegrationFlow partitionRequestsToBroker(ConnectionFactory connectionFactory,
+		IntegrationFlow partitionRequestsToBroker(DirectChannel partitionRequests, ConnectionFactory connectionFactory,
 				SimpleMessageConverter partitionRequestConverter, RemoteSettings settings) {
 			RabbitTemplate template = new RabbitTemplate(connectionFactory);
 			template.setMessageConverter(partitionRequestConverter);
-			return IntegrationFlow.from(partitionRequests())
+			return IntegrationFlow.from(partitionRequests)
 				.handle(Amqp.outboundAdapter(template).routingKey(settings.queue()))
 				.get();
 		}
@@ -112,11 +114,11 @@ public class RemotePartitioningConfiguration {
 		@Bean
 		Step migrateStep(RemotePartitioningManagerStepBuilderFactory steps, UserRangePartitioner userRangePartitioner,
 				KeyshiftProperties properties, RemoteSettings settings, MigrateProgressListener progress,
-				DeliveryKeyRecorder deliveryKeyRecorder, PartitionWatch partitionWatch) {
+				DeliveryKeyRecorder deliveryKeyRecorder, PartitionWatch partitionWatch, DirectChannel partitionRequests) {
 			return steps.get("migrate")
 				.partitioner("migrate", userRangePartitioner)
 				.gridSize(Math.max(MigrationJobConfiguration.PARTITIONS, properties.effectiveThreads()))
-				.outputChannel(partitionRequests())
+				.outputChannel(partitionRequests)
 				.pollInterval(settings.pollInterval().toMillis())
 				.listener(deliveryKeyRecorder)
 				.listener(progress)
@@ -126,8 +128,9 @@ public class RemotePartitioningConfiguration {
 
 		@Bean
 		PartitionWatch partitionWatch(JobRepository jobRepository, WorkerRegistry workerRegistry, StopSignal stop,
-				RemoteSettings settings, KeyshiftProperties properties, JdbcTemplate jdbc, Progress migrateProgress) {
-			MessagingTemplate requests = new MessagingTemplate(partitionRequests());
+				RemoteSettings settings, KeyshiftProperties properties, JdbcTemplate jdbc, Progress migrateProgress,
+				DirectChannel partitionRequests) {
+			MessagingTemplate requests = new MessagingTemplate(partitionRequests);
 			return new PartitionWatch(jobRepository, workerRegistry,
 					id -> requests.send(org.springframework.messaging.support.MessageBuilder
 						.withPayload(new StepExecutionRequest("migrate", id))
@@ -173,11 +176,17 @@ public class RemotePartitioningConfiguration {
 
 		@Bean
 		@StepScope
-		ClaimedWriter<MigratedUser> claimedWriter(MigrateWriter migrateWriter, WorkerRegistry workerRegistry,
-				JdbcTemplate jdbc, WorkerRegistry.Worker thisWorker, @Value("#{stepExecution.id}") long stepExecutionId,
-				@Value("#{stepExecution.jobExecutionId}") long jobExecutionId) {
-			return new ClaimedWriter<>(migrateWriter, workerRegistry, jdbc, thisWorker.id(), stepExecutionId,
-					jobExecutionId);
+		ClaimedWriter<MigratedUser> claimedWriter(MigrationStore migrationStore, Clock clock,
+				WorkerRegistry workerRegistry, JdbcTemplate jdbc, WorkerRegistry.Worker thisWorker,
+				@Value("#{stepExecution.id}") long stepExecutionId,
+				@Value("#{stepExecution.jobExecutionId}") long jobExecutionId,
+				@Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long runId,
+				@Value("#{jobParameters['" + RunParameters.DRY_RUN + "']}") String dryRun) {
+			// the run's progress is the manager's to print (it counts the decisions); a worker says
+			// when each partition starts and ends
+			Progress silent = new Progress("worker: users", Duration.ofDays(365));
+			MigrateWriter writer = new MigrateWriter(migrationStore, runId, Boolean.parseBoolean(dryRun), clock, silent);
+			return new ClaimedWriter<>(writer, workerRegistry, jdbc, thisWorker.id(), stepExecutionId, jobExecutionId);
 		}
 
 		@Bean

@@ -22,6 +22,14 @@ public class PartitionRequests {
 
 	private static final Log log = LogFactory.getLog("keyshift");
 
+	private static String describe(StepExecution ended) {
+		return switch (ended.getStatus()) {
+			case STARTING -> "handed back (this worker is stopping)";
+			case FAILED -> "failed: " + ended.getExitStatus().getExitDescription().lines().findFirst().orElse("");
+			default -> ended.getStatus().name().toLowerCase();
+		};
+	}
+
 	private final JobRepository jobRepository;
 
 	private final StepExecutionRequestHandler handler;
@@ -78,7 +86,7 @@ public class PartitionRequests {
 		}
 		log.info("worker: running " + name + " (from its last commit)");
 		StepExecution ended = handler.handle(request);
-		log.info("worker: " + name + " ended " + ended.getStatus().name().toLowerCase() + " ("
-				+ ended.getWriteCount() + " users written by this attempt's step execution)");
+		log.info("worker: " + name + " ended " + describe(ended) + " (" + ended.getWriteCount()
+				+ " users of its range written so far)");
 	}
 }
