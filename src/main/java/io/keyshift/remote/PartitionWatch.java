@@ -150,7 +150,9 @@ public class PartitionWatch implements StepExecutionListener {
 				+ " was handed to another worker"));
 		jobRepository.update(partition);
 		resend.accept(partition.getId());
-		out.println("keyshift: run " + runId + ": " + partition.getStepName() + " lost its " + orphan.worker()
+		String lost = orphan.worker().pid() == 0 ? "worker " + orphan.worker().id() + " left (stopped)"
+				: orphan.worker() + " is gone (no sign of life within the worker timeout)";
+		out.println("keyshift: run " + runId + ": " + partition.getStepName() + ": " + lost
 				+ "; handed to another worker, which resumes it from its last commit");
 	}
 }

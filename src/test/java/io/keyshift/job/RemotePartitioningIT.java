@@ -152,6 +152,12 @@ class RemotePartitioningIT {
 		// both took part: each ran at least one partition
 		assertThat(first.output()).as(first.output()).contains("worker: running migrate:partition");
 		assertThat(second.output()).as(second.output()).contains("worker: running migrate:partition");
+		String keyText = Files.readString(key).strip();
+		first.kill();
+		second.kill();
+		for (ChildRun run : List.of(first, second, manager)) {
+			assertThat(run.output()).doesNotContain(keyText);
+		}
 		assertSameAsLocal(db);
 	}
 
@@ -245,10 +251,10 @@ class RemotePartitioningIT {
 		assertThat(unusable.exitCode(STEP)).as(unusable.output()).isEqualTo(2);
 		assertThat(unusable.output()).contains("The worker did not start");
 
-		ChildRun noBroker = worker(pg, "--spring.rabbitmq.port=18499");
+		ChildRun noBroker = worker(pg, "--spring.rabbitmq.host=127.0.0.1", "--spring.rabbitmq.port=18499");
 		assertThat(noBroker.exitCode(STEP)).as(noBroker.output()).isEqualTo(1);
 		assertThat(noBroker.output()).contains("keyshift: worker: cannot reach the broker at 127.0.0.1:18499");
-		ChildRun managerNoBroker = manager(pg, "--spring.rabbitmq.port=18499");
+		ChildRun managerNoBroker = manager(pg, "--spring.rabbitmq.host=127.0.0.1", "--spring.rabbitmq.port=18499");
 		assertThat(managerNoBroker.exitCode(STEP)).as(managerNoBroker.output()).isEqualTo(1);
 		assertThat(managerNoBroker.output()).contains("migrate --remote cannot reach the broker at 127.0.0.1:18499");
 		assertThat(pg.jdbc().queryForObject("select count(*) from migration_decision", Long.class)).isZero();
