@@ -99,6 +99,8 @@ class RemotePartitioningIT {
 	void cleanUp() throws InterruptedException {
 		for (ChildRun child : children) {
 			child.kill();
+			// in the test's report: what each process said, for a failure that is not the manager's
+			System.out.println("--- child process " + children.indexOf(child) + ":\n" + child.output());
 		}
 		databases.forEach(TestDatabase::close);
 		CachingConnectionFactory broker = new CachingConnectionFactory("127.0.0.1", 5672);
