@@ -19,9 +19,13 @@ public class WorkerRegistry {
 
 	private final Duration timeout;
 
+	/** PostgreSQL's share lock; H2 (where no remote worker runs, but the tables exist) has only FOR UPDATE. */
+	private final String shareLock;
+
 	public WorkerRegistry(JdbcTemplate jdbc, Duration timeout) {
 		this.jdbc = jdbc;
 		this.timeout = timeout;
+		this.shareLock = io.keyshift.store.Dialect.of(jdbc) == io.keyshift.store.Dialect.H2 ? "for update" : "for share";
 	}
 
 	/** A worker, as the manager names it in what it prints. */
@@ -109,7 +113,7 @@ public class WorkerRegistry {
 	 */
 	public boolean holds(long stepExecutionId, String workerId) {
 		List<String> holder = jdbc.queryForList(
-				"select worker_id from keyshift_partition_claim where step_execution_id = ? for share", String.class,
+				"select worker_id from keyshift_partition_claim where step_execution_id = ? " + shareLock, String.class,
 				stepExecutionId);
 		return holder.size() == 1 && holder.get(0).equals(workerId);
 	}
