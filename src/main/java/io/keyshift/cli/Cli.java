@@ -161,6 +161,10 @@ public final class Cli {
 			if (malformed != null) {
 				throw new Refused("keyshift: " + malformed + "." + nothing);
 			}
+			String remote = RemoteMode.refusal(env.getProperty("keyshift.remote.role"), url);
+			if (remote != null) {
+				throw new Refused("keyshift: " + remote + "." + nothing);
+			}
 			if (existing == null) {
 				String mode = h2ModeWithoutRunLock(url);
 				if (mode != null) {

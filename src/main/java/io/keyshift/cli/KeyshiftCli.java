@@ -15,7 +15,7 @@ import picocli.CommandLine.IVersionProvider;
  */
 @Command(name = "keyshift", mixinStandardHelpOptions = true, usageHelpWidth = 100,
 		versionProvider = KeyshiftCli.Version.class, sortOptions = false,
-		subcommands = { MigrateCli.class, DeliverCli.class, GenerateCli.class, StatusCli.class, VerifyCli.class,
+		subcommands = { MigrateCli.class, WorkerCli.class, DeliverCli.class, GenerateCli.class, StatusCli.class, VerifyCli.class,
 				VersionCli.class, HelpCommand.class },
 		synopsisHeading = "",
 		customSynopsis = {
@@ -23,6 +23,8 @@ import picocli.CommandLine.IVersionProvider;
 				"                        [--revoke-legacy-keys] [--delivery-key-file FILE]",
 				"                        [--threads N] [--accept-unattributed-rows]",
 				"                        [--max-revocations N] [--max-rate N] [--pause-file FILE]",
+				"                        [--remote]",
+				"       keyshift worker --delivery-key-file FILE",
 				"       keyshift deliver [--dry-run] [--now] [--delivery-key-file FILE]",
 				"       keyshift generate --users N [--seed S] --out DIR [--force]",
 				"       keyshift status [--json]",
@@ -44,7 +46,8 @@ import picocli.CommandLine.IVersionProvider;
 				"              deliver: nothing is left pending",
 				"            1 failed or stopped: rerun the same command to resume;",
 				"              deliver: some notifications are still pending: run deliver again",
-				"            2 bad usage or unusable input: nothing was written (deliver: nothing sent)" })
+				"            2 bad usage or unusable input: nothing was written (deliver: nothing sent)",
+				"  worker: 0 stopped by SIGTERM; 1 database or broker lost; 2 no usable delivery key" })
 public final class KeyshiftCli implements CliCommand {
 
 	@Override

@@ -74,6 +74,11 @@ final class MigrateCli implements CliCommand {
 			+ " finish their chunk and wait (\"paused\"); remove it to go on. A resumed run keeps the last one given")
 	String pauseFile;
 
+	@Option(names = "--remote", arity = "0", description = "the migrate step's partitions run on 'keyshift worker'"
+			+ " processes (other hosts), through RabbitMQ (spring.rabbitmq.*); load and report stay here."
+			+ " PostgreSQL only")
+	boolean remote;
+
 	@Override
 	public String whenRequiredOptionMissing() {
 		return "migrate needs --input DIR";
@@ -119,6 +124,9 @@ final class MigrateCli implements CliCommand {
 		if (pause != null) {
 			settings.add("--keyshift.pause-file=" + pause.toAbsolutePath().normalize());
 		}
+		if (remote) {
+			settings.add("--keyshift.remote.role=manager");
+		}
 		return settings;
 	}
 
@@ -146,6 +154,11 @@ final class MigrateCli implements CliCommand {
 			return ex.exitCode();
 		}
 		try (spring) {
+			String unreachable = RemoteMode.unreachableBroker(spring);
+			if (unreachable != null) {
+				context.err().println("keyshift: migrate --remote " + unreachable + ". Nothing was written.");
+				return ExitCodes.FAILED;
+			}
 			PrintStream out = context.out();
 			PrintStream err = context.err();
 			if (LoggedLines.structured(spring.getEnvironment())) {

@@ -25,6 +25,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -127,6 +128,7 @@ public class MigrationJobConfiguration {
 	 * own with its own restart position.
 	 */
 	@Bean
+	@ConditionalOnExpression("'${keyshift.remote.role:}' != 'manager'")
 	Step migrateStep(JobRepository jobRepository, Step migrateUsersStep, UserRangePartitioner userRangePartitioner,
 			ThreadPoolTaskExecutor migrateExecutor, KeyshiftProperties properties, MigrateProgressListener progress,
 			DeliveryKeyRecorder deliveryKeyRecorder, Throttle throttle) {
@@ -216,7 +218,8 @@ public class MigrationJobConfiguration {
 	MigrateProcessor migrateProcessor(KeyshiftProperties properties,
 			@Value("#{jobParameters['" + RunParameters.DRY_RUN + "']}") String dryRun,
 			@Value("#{jobParameters['" + RunParameters.REVOKE_LEGACY_KEYS + "']}") String revoke,
-			@Value("#{jobParameters['" + RunParameters.DELIVERY_KEY_FILE + "']}") String deliveryKeyFile) {
+			@Value("#{jobParameters['" + RunParameters.DELIVERY_KEY_FILE + "']}") String deliveryKeyFile,
+			@Value("${keyshift.remote.delivery-key-file:}") String workersKeyFile) {
 		boolean rehearsal = Boolean.parseBoolean(dryRun);
 		Decider decider = new Decider(rehearsal, Boolean.parseBoolean(revoke));
 		Advice advice = new Advice(properties.automationClients());
@@ -224,7 +227,9 @@ public class MigrationJobConfiguration {
 			return new MigrateProcessor(decider, advice, null, null);
 		}
 		SecureRandom random = new SecureRandom();
-		DeliveryCipher cipher = new DeliveryCipher(DeliveryKey.load(Path.of(deliveryKeyFile)), random);
+		// a worker seals with its own copy of the key: the manager's path means nothing on its host
+		Path keyFile = Path.of(workersKeyFile.isBlank() ? deliveryKeyFile : workersKeyFile);
+		DeliveryCipher cipher = new DeliveryCipher(DeliveryKey.load(keyFile), random);
 		return new MigrateProcessor(decider, advice, new TokenMinter(random), cipher);
 	}
 

@@ -1,0 +1,54 @@
+package io.keyshift.remote;
+
+import java.util.function.BooleanSupplier;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobInterruptedException;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.StepInterruptionPolicy;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * When a partition on a worker stops, at a chunk boundary. The worker itself stopping (SIGTERM)
+ * hands the partition back: it ends waiting for a worker (STARTING), not STOPPED, and the manager
+ * sends it again once this worker has left, so another worker resumes it from its last commit. The
+ * manager stopping the run (its own SIGTERM marks the run STOPPING) stops the partition: it ends
+ * STOPPED and the run resumes when the same command is run again.
+ */
+public class WorkerStop implements StepInterruptionPolicy, StepExecutionListener {
+
+	private final BooleanSupplier workerStopping;
+
+	private final JdbcTemplate jdbc;
+
+	public WorkerStop(BooleanSupplier workerStopping, JdbcTemplate jdbc) {
+		this.workerStopping = workerStopping;
+		this.jdbc = jdbc;
+	}
+
+	@Override
+	public void checkInterrupted(StepExecution stepExecution) throws JobInterruptedException {
+		if (workerStopping.getAsBoolean() || !"STARTED".equals(runStatus(stepExecution))) {
+			stepExecution.setTerminateOnly();
+			throw new JobInterruptedException("stop requested");
+		}
+	}
+
+	@Override
+	public ExitStatus afterStep(StepExecution stepExecution) {
+		if (stepExecution.getStatus() == BatchStatus.STOPPED && workerStopping.getAsBoolean()
+				&& "STARTED".equals(runStatus(stepExecution))) {
+			stepExecution.setStatus(BatchStatus.STARTING);
+			return new ExitStatus("HANDED_BACK", "the worker stopped (SIGTERM) after its last commit;"
+					+ " another worker resumes the partition");
+		}
+		return null;
+	}
+
+	private String runStatus(StepExecution stepExecution) {
+		return jdbc.queryForObject("select status from batch_job_execution where job_execution_id = ?", String.class,
+				stepExecution.getJobExecutionId());
+	}
+}
