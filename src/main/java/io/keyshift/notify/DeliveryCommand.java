@@ -73,8 +73,19 @@ public class DeliveryCommand {
 
 	private final Clock clock;
 
+	/** Database connections the delivery needs at once (senders, and one to read): the pool grows to fit. */
+	private final java.util.function.IntConsumer databaseConnections;
+
 	public DeliveryCommand(NotificationStore store, Supplier<JavaMailSender> mailSender,
 			PlatformTransactionManager transactionManager, MailSettings settings, Clock clock) {
+		this(store, mailSender, transactionManager, settings, clock, connections -> {
+		});
+	}
+
+	public DeliveryCommand(NotificationStore store, Supplier<JavaMailSender> mailSender,
+			PlatformTransactionManager transactionManager, MailSettings settings, Clock clock,
+			java.util.function.IntConsumer databaseConnections) {
+		this.databaseConnections = databaseConnections;
 		this.store = store;
 		this.mailSender = mailSender;
 		this.transactionManager = transactionManager;
@@ -148,12 +159,14 @@ public class DeliveryCommand {
 					+ " required) or spring.mail.protocol=smtps. Nothing was sent.");
 			return USAGE;
 		}
+		long pending = store.countPending();
 		long undeliverable = store.countUndeliverable();
-		if (store.countPending() == 0 && !(retryUndeliverable && undeliverable > 0)) {
-			out.println(nothingPending());
+		if (pending == 0 && !(retryUndeliverable && undeliverable > 0)) {
+			out.println(nothingPending(undeliverable));
 			return undeliverable == 0 ? OK : undeliverable(undeliverable, null, err);
 		}
 		withTimeouts(sender, settings.timeout());
+		databaseConnections.accept(settings.connections() + 2);
 		Deliverer deliverer = deliverer(new DeliveryCipher(deliveryKey, new SecureRandom()), new SmtpMailer(sender),
 				out, null);
 		List<RunPending> runs = store.pendingByRun();
@@ -282,7 +295,12 @@ public class DeliveryCommand {
 	}
 
 	private String nothingPending() {
-		long all = store.countAll();
+		return nothingPending(0);
+	}
+
+	/** {@code undeliverable}: how many of the notifications that are not pending were not delivered. */
+	private String nothingPending(long undeliverable) {
+		long all = store.countAll() - undeliverable;
 		return all == 0 ? "keyshift: deliver: no notifications in this database; nothing to do (a real migrate run"
 				+ " queues them)" : "keyshift: deliver: nothing pending (" + String.format("%,d", all) + " delivered earlier); nothing to do";
 	}

@@ -60,6 +60,11 @@ final class SmtpReplies {
 		return Refusal.TEMPORARY;
 	}
 
+	/** The server's reply, on one line. */
+	private static String text(Throwable t) {
+		return t.getMessage() == null ? "(no reply text)" : t.getMessage().strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+	}
+
 	private static boolean aboutTheRecipientOrMessage(Throwable failure) {
 		for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
 			if (t instanceof SMTPSenderFailedException) {
@@ -80,13 +85,13 @@ final class SmtpReplies {
 	static String describe(Throwable failure) {
 		for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
 			if (t instanceof SMTPAddressFailedException a) {
-				return "RCPT TO refused: " + a.getMessage();
+				return "RCPT TO refused: " + text(a);
 			}
 			if (t instanceof SMTPSenderFailedException s) {
-				return "MAIL FROM refused: " + s.getMessage();
+				return "MAIL FROM refused: " + text(s);
 			}
 			if (t instanceof SMTPSendFailedException s) {
-				return "message refused: " + s.getMessage();
+				return "message refused: " + text(s);
 			}
 		}
 		Throwable root = failure;

@@ -131,15 +131,15 @@ public class NotificationStore {
 
 	/**
 	 * Keeps a row this sender holds for longer (a throttled message waits before it is tried again):
-	 * only while it is still pending and still held until {@code heldUntil}, so a row whose lease
-	 * ran out and was taken by another deliverer is left to that one. False then.
+	 * only while it is still pending and its lease has not ended at {@code now} (no one else can have
+	 * taken it then). False otherwise.
 	 */
-	public boolean extendLease(UUID id, OffsetDateTime heldUntil, OffsetDateTime until) {
+	public boolean extendLease(UUID id, OffsetDateTime now, OffsetDateTime until) {
 		return jdbc.update("""
 				update token_notification
 				set next_attempt_at = ?
-				where id = ? and status = 'PENDING' and next_attempt_at = ?
-				""", until, id, heldUntil) == 1;
+				where id = ? and status = 'PENDING' and next_attempt_at > ?
+				""", until, id, now) == 1;
 	}
 
 	/**
