@@ -16,6 +16,8 @@
 # wall, JVM start included), peak RSS, exit code. A Markdown table goes to stdout and to
 # bench/deliver-results-<date>.md. Environment: PGHOST/PGPORT/PGUSER as bench/run.sh; BENCH_WORK
 # (bench/work); KEYSHIFT_JAR (target/keyshift.jar); BENCH_KEEP=1 keeps the databases.
+# BENCH_SECONDS=S stops each deliver after S seconds (SIGTERM: it finishes the message in hand and
+# says how many it sent), to measure the rate on a machine too busy to send everything.
 set -euo pipefail
 
 USERS=${1:-100000}
@@ -49,7 +51,7 @@ drop_db() { psql -X -q -d postgres -c "set client_min_messages = warning" -c "dr
 cleanup() {
   [[ ${BENCH_KEEP:-0} == 1 ]] && { ((${#CREATED_DBS[@]})) && say "kept databases: ${CREATED_DBS[*]}"; return; }
   local db
-  for db in "${CREATED_DBS[@]}"; do drop_db "$db" || say "could not drop $db"; done
+  for db in "${CREATED_DBS[@]}"; do [[ -z $db ]] || drop_db "$db" || say "could not drop $db"; done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -61,7 +63,7 @@ configure_postfix() {
   postconf -e "inet_interfaces = loopback-only" "inet_protocols = ipv4" "mynetworks = 127.0.0.0/8" \
     "mydestination =" "local_recipient_maps =" "default_transport = discard" "relay_transport = discard" \
     "local_transport = discard" "smtpd_relay_restrictions = permit_mynetworks, reject" \
-    "default_process_limit = 100" "smtpd_client_connection_count_limit = 50" "maillog_file = /dev/null"
+    "default_process_limit = 100" "smtpd_client_connection_count_limit = 50" "maillog_file = /var/log/postfix.log"
 }
 if ! command -v postfix >/dev/null && [[ ! -x /usr/sbin/postfix ]]; then
   say "installing Postfix (apt-get, non-interactive)"
@@ -120,18 +122,19 @@ run_deliver() { # run_deliver NAME CONNECTIONS MAX_RATE_OR_EMPTY
   set +e
   (cd "$dir" && SPRING_DATASOURCE_URL="$JDBC_BASE/$db" SPRING_DATASOURCE_USERNAME="$PGUSER" \
     SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" /usr/bin/time -v -o "$dir/time.txt" \
-    java -jar "$JAR" deliver --delivery-key-file "$KEY" "${args[@]}" \
+    ${BENCH_SECONDS:+timeout -s TERM -k 60 "$BENCH_SECONDS"} java -jar "$JAR" deliver --delivery-key-file "$KEY" "${args[@]}" \
     >"$dir/stdout.log" 2>"$dir/stderr.log")
   rc=$?
   set -e
   end=$(date +%s%N)
-  local wall sent rss rate_s
+  local wall sent rss rate_s own
   wall=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", (e - s) / 1e9 }')
   sent=$(sed -n 's/^keyshift: deliver: \([0-9,]*\) sent.*/\1/p' "$dir/stdout.log" | tail -n 1 | tr -d ,)
   rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$dir/time.txt")
+  own=$(sed -n 's/^keyshift: deliver: .* sent (.*), \([0-9.]*\) messages\/s.*/\1/p' "$dir/stdout.log" | tail -n 1)
   rate_s=$(awk -v n="${sent:-0}" -v w="$wall" 'BEGIN { if (w > 0) printf "%.0f", n / w; else print "?" }')
-  ROWS+=("| $name | $conns | ${rate:-none} | ${sent:-?} | $wall | $rate_s | $rss | $rc |")
-  say "$name: ${sent:-?} sent in ${wall}s = $rate_s msg/s, peak RSS $rss MiB, exit $rc"
+  ROWS+=("| $name | $conns | ${rate:-none} | ${sent:-?} | $wall | $rate_s | ${own:--} | $rss | $rc |")
+  say "$name: ${sent:-?} sent in ${wall}s = $rate_s msg/s (its own: ${own:--}), peak RSS $rss MiB, exit $rc"
   ((rc == 0)) || tail -n 3 "$dir/stdout.log" "$dir/stderr.log" >&2 || true
   [[ ${BENCH_KEEP:-0} == 1 ]] || { drop_db "$db"; CREATED_DBS=("${CREATED_DBS[@]/$db/}"); }
 }
@@ -143,9 +146,10 @@ run_deliver "c4-rate$MAX_RATE" 4 "$MAX_RATE"
   echo
   echo "Machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); $(java -version 2>&1 | head -n 1);"
   echo "Postfix $POSTFIX_VERSION on 127.0.0.1:25 (discard transport); PostgreSQL $(psql -X -d postgres -Atc 'show server_version')."
-  echo "Command: bench/deliver.sh $USERS ${CONNECTIONS[*]} (BENCH_MAX_RATE=$MAX_RATE)"
+  echo "Command: ${BENCH_SECONDS:+BENCH_SECONDS=$BENCH_SECONDS }BENCH_MAX_RATE=$MAX_RATE bench/deliver.sh $USERS ${CONNECTIONS[*]}"
+  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  echo "| case | connections | max-rate | sent | wall s | msg/s | peak RSS MiB | exit |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| case | connections | max-rate | sent | wall s | msg/s (sent / wall) | msg/s (its last progress line) | peak RSS MiB | exit |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
 } | tee "$RESULTS"

@@ -15,7 +15,8 @@ public final class Arguments {
 			                        [--revoke-legacy-keys] [--delivery-key-file FILE]
 			                        [--threads N] [--accept-unattributed-rows]
 			                        [--max-revocations N]
-			       keyshift deliver [--dry-run] [--now] [--delivery-key-file FILE]
+			       keyshift deliver [--dry-run] [--now] [--retry-undeliverable]
+			                        [--delivery-key-file FILE]
 			       keyshift generate --users N [--seed S] --out DIR [--force]
 			       keyshift --help | --version
 
@@ -57,6 +58,9 @@ public final class Arguments {
 			                           them: no key needed, nothing decrypted, sent or changed
 			  --now                    retry the notifications waiting for their retry now (after
 			                           fixing the mail server), not when each is due
+			  --retry-undeliverable    send again the notifications the mail server refused for
+			                           good (5xx: UNDELIVERABLE), after fixing their addresses
+			                           in token_notification.email
 			  --delivery-key-file FILE the key migrate was given (or KEYSHIFT_DELIVERY_KEY_FILE)
 
 			generate:                  writes a synthetic export of N users (deterministic for
@@ -83,11 +87,17 @@ public final class Arguments {
 	}
 
 	/**
-	 * {@code deliver [--dry-run] [--delivery-key-file F]}: sends the pending notifications.
-	 * {@code deliveryKeyFile} is null when neither the option nor the environment gives one.
+	 * {@code deliver [--dry-run] [--now] [--retry-undeliverable] [--delivery-key-file F]}: sends the
+	 * pending notifications. {@code deliveryKeyFile} is null when neither the option nor the
+	 * environment gives one.
 	 */
-	public record Deliver(boolean dryRun, boolean now, Path deliveryKeyFile, List<String> springArgs)
-			implements Parsed {
+	public record Deliver(boolean dryRun, boolean now, boolean retryUndeliverable, Path deliveryKeyFile,
+			List<String> springArgs) implements Parsed {
+
+		/** Without {@code --retry-undeliverable}. */
+		public Deliver(boolean dryRun, boolean now, Path deliveryKeyFile, List<String> springArgs) {
+			this(dryRun, now, false, deliveryKeyFile, springArgs);
+		}
 
 		/** Without {@code --now}. */
 		public Deliver(boolean dryRun, Path deliveryKeyFile, List<String> springArgs) {
@@ -201,6 +211,7 @@ public final class Arguments {
 	private static Deliver deliver(List<String> own, List<String> passThrough, String deliveryKeyFromEnvironment) {
 		boolean dryRun = false;
 		boolean now = false;
+		boolean retryUndeliverable = false;
 		Path deliveryKey = null;
 		for (int i = 1; i < own.size(); i++) {
 			String arg = own.get(i);
@@ -208,6 +219,7 @@ public final class Arguments {
 			switch (name) {
 				case "--dry-run" -> dryRun = flag(arg);
 				case "--now" -> now = flag(arg);
+				case "--retry-undeliverable" -> retryUndeliverable = flag(arg);
 				case "--delivery-key-file" -> {
 					deliveryKey = Path.of(value(arg, name, own, i));
 					if (!arg.contains("=")) {
@@ -220,8 +232,11 @@ public final class Arguments {
 		if (dryRun && now) {
 			throw new UsageException("--now sends at once and --dry-run sends nothing: give one of them");
 		}
+		if (dryRun && retryUndeliverable) {
+			throw new UsageException("--retry-undeliverable sends and --dry-run sends nothing: give one of them");
+		}
 		deliveryKey = orFromEnvironment(deliveryKey, deliveryKeyFromEnvironment);
-		return new Deliver(dryRun, now, deliveryKey, passThrough);
+		return new Deliver(dryRun, now, retryUndeliverable, deliveryKey, passThrough);
 	}
 
 	private static Generate generate(List<String> own) {

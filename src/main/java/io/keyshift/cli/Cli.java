@@ -126,8 +126,8 @@ public final class Cli {
 		try (context) {
 			StopSignal stop = context.getBean(StopSignal.class);
 			Signals.install(stop, err);
-			int exitCode = context.getBean(DeliveryCommand.class).run(command.dryRun(), command.now(), key, stop::requested,
-					out, err);
+			int exitCode = context.getBean(DeliveryCommand.class).run(command.dryRun(), command.now(),
+					command.retryUndeliverable(), key, stop::requested, out, err);
 			stop.end();
 			return exitCode;
 		}

@@ -69,6 +69,21 @@ class ArgumentsTests {
 	}
 
 	@Test
+	void retryUndeliverableIsADeliverFlagThatADryRunCannotTake() {
+		assertThat(Arguments.parse(new String[] { "deliver", "--retry-undeliverable", "--delivery-key-file", "k.key" },
+				null))
+			.isEqualTo(new Arguments.Deliver(false, false, true, Path.of("k.key"), List.of()));
+		assertThat(Arguments.parse(new String[] { "deliver", "--delivery-key-file", "k.key" }, null))
+			.isEqualTo(new Arguments.Deliver(false, false, false, Path.of("k.key"), List.of()));
+		assertThatThrownBy(() -> Arguments.parse(new String[] { "deliver", "--dry-run", "--retry-undeliverable" }, null))
+			.isInstanceOf(UsageException.class)
+			.hasMessage("--retry-undeliverable sends and --dry-run sends nothing: give one of them");
+		assertThatThrownBy(() -> Arguments.parse(new String[] { "migrate", "--input", "in", "--retry-undeliverable" },
+				null))
+			.isInstanceOf(UsageException.class);
+	}
+
+	@Test
 	void deliverTakesNoMigrateOption() {
 		assertThatThrownBy(() -> Arguments.parse(new String[] { "deliver", "--input", "in" }, null))
 			.isInstanceOf(UsageException.class).hasMessage("unknown option '--input' for deliver");

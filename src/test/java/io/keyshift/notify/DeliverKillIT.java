@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeliverKillIT {
 
-	private static final int USERS = 600;
+	private static final int USERS = 240;
 
 	private static final int CONNECTIONS = 4;
 
@@ -66,7 +66,7 @@ class DeliverKillIT {
 					"--keyshift.mail.report-dir=" + dir.resolve("reports")));
 
 			ChildRun first = ChildRun.start(dir, args);
-			long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+			long until = System.nanoTime() + Duration.ofMinutes(5).toNanos();
 			while (server.received().size() < USERS / 4 && System.nanoTime() < until) {
 				Thread.sleep(5);
 			}
@@ -77,7 +77,8 @@ class DeliverKillIT {
 			// after the lease, a second deliver sends the rest, and those the kill left unmarked
 			Thread.sleep(3500);
 			ChildRun second = ChildRun.start(dir, args);
-			assertThat(second.exitCode(Duration.ofMinutes(3))).as(second.output()).isZero();
+			// a busy machine sends a few messages a second; an idle one, hundreds
+			assertThat(second.exitCode(Duration.ofMinutes(10))).as(second.output()).isZero();
 
 			Map<String, Integer> perRecipient = server.perRecipient();
 			assertThat(perRecipient).hasSize(USERS);
@@ -85,7 +86,7 @@ class DeliverKillIT {
 			long twice = perRecipient.values().stream().filter(n -> n == 2).count();
 			assertThat(twice).as("users who got their message twice").isLessThanOrEqualTo(CONNECTIONS);
 			assertThat(server.received()).hasSize(USERS + (int) twice);
-			try (HikariDataSource pool = db.migratedPool(1)) {
+			try (HikariDataSource pool = db.migratedPool(2)) {
 				JdbcTemplate jdbc = new JdbcTemplate(pool);
 				assertThat(jdbc.queryForObject("select count(*) from token_notification where status = 'DELIVERED'"
 						+ " and payload is null", Integer.class)).isEqualTo(USERS);
