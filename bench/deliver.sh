@@ -16,7 +16,9 @@
 # wall, JVM start included), peak RSS, exit code. A Markdown table goes to stdout and to
 # bench/deliver-results-<date>.md. Environment: PGHOST/PGPORT/PGUSER as bench/run.sh; BENCH_WORK
 # (bench/work); KEYSHIFT_JAR (target/keyshift.jar); BENCH_KEEP=1 keeps the databases.
-# BENCH_SECONDS=S stops each deliver after S seconds (SIGTERM: it finishes the message in hand and
+# BENCH_MIGRATED_DB=NAME skips the migrate and copies that database (one this script migrated and
+# kept) for each case. BENCH_SECONDS=S stops each deliver S seconds after it started (JVM start
+# included) (SIGTERM: it finishes the message in hand and
 # says how many it sent), to measure the rate on a machine too busy to send everything.
 set -euo pipefail
 
@@ -95,13 +97,19 @@ fi
 KEY=$WORK/delivery.key
 [[ -s $KEY ]] || (umask 077 && openssl rand -base64 32 >"$KEY")
 
-TEMPLATE=${DB_PREFIX}migrated
-drop_db "$TEMPLATE"; psql -X -q -d postgres -c "create database \"$TEMPLATE\"" >/dev/null; CREATED_DBS+=("$TEMPLATE")
-say "migrating $USERS users into $TEMPLATE"
-(cd "$RUN_DIR" && SPRING_DATASOURCE_URL="$JDBC_BASE/$TEMPLATE" SPRING_DATASOURCE_USERNAME="$PGUSER" \
-  SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" java -jar "$JAR" migrate --input "$EXPORT" --delivery-key-file "$KEY" \
-  --report-dir "$RUN_DIR/migrate-report" --accept-unattributed-rows >"$RUN_DIR/migrate.log" 2>&1) ||
-  die "migrate failed: see $RUN_DIR/migrate.log"
+if [[ -n ${BENCH_MIGRATED_DB:-} ]]; then
+  # a database an earlier run of this script migrated (kept with BENCH_KEEP=1): only copied, never changed
+  TEMPLATE=$BENCH_MIGRATED_DB
+  say "reusing the migrated database $TEMPLATE"
+else
+  TEMPLATE=${DB_PREFIX}migrated
+  drop_db "$TEMPLATE"; psql -X -q -d postgres -c "create database \"$TEMPLATE\"" >/dev/null; CREATED_DBS+=("$TEMPLATE")
+  say "migrating $USERS users into $TEMPLATE"
+  (cd "$RUN_DIR" && SPRING_DATASOURCE_URL="$JDBC_BASE/$TEMPLATE" SPRING_DATASOURCE_USERNAME="$PGUSER" \
+    SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" java -jar "$JAR" migrate --input "$EXPORT" --delivery-key-file "$KEY" \
+    --report-dir "$RUN_DIR/migrate-report" --accept-unattributed-rows >"$RUN_DIR/migrate.log" 2>&1) ||
+    die "migrate failed: see $RUN_DIR/migrate.log"
+fi
 PENDING=$(psql -X -q -d "$TEMPLATE" -Atc "select count(*) from token_notification where status = 'PENDING'")
 say "$PENDING notifications pending"
 

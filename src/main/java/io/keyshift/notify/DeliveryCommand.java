@@ -33,7 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code keyshift deliver [--dry-run] [--delivery-key-file F]}: sends the pending notifications
  * that are due, or (dry run) shows what would be sent without the key, the mail server or any
  * change. Returns the process exit code: 0 nothing is left pending (or nothing was), 1 some
- * notifications are still pending after this run (run deliver again), 2 bad usage: no key, a key
+ * notifications are still pending after this run (run deliver again) or UNDELIVERABLE (refused for
+ * good: fix their addresses, then deliver --retry-undeliverable), 2 bad usage: no key, a key
  * that opens none of the pending notifications, no mail server, no From address; nothing sent.
  *
  * <p>Before anything is sent the key is tried on a few pending notifications of each run: a key
