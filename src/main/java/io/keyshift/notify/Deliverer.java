@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -284,11 +285,24 @@ public class Deliverer {
 					run.stopOnRequest();
 					continue;
 				}
+				// while the server refuses, one sender at a time tries (a probe): the run stops after exactly
+				// MAX_SEND_FAILURES_IN_A_ROW refusals, not that many plus what the other senders had in hand
+				boolean probing = run.sendFailuresInARow.get() > 0;
+				if (probing) {
+					run.probe.lock();
+				}
 				try {
-					run.count(deliverOne(notification, connection, pacer, run));
+					if (!run.halted()) {
+						run.count(deliverOne(notification, connection, pacer, run));
+					}
 				}
 				catch (RuntimeException ex) {
 					run.crashed(ex);
+				}
+				finally {
+					if (probing) {
+						run.probe.unlock();
+					}
 				}
 			}
 		}
@@ -450,6 +464,9 @@ public class Deliverer {
 		final AtomicReference<RuntimeException> crash = new AtomicReference<>();
 
 		final AtomicBoolean stopped = new AtomicBoolean();
+
+		/** Held by the one sender that tries while the server refuses. */
+		final ReentrantLock probe = new ReentrantLock();
 
 		volatile boolean stoppedEarly;
 
