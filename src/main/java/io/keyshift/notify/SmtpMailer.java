@@ -15,6 +15,7 @@ import jakarta.mail.internet.MimeMultipart;
 import io.keyshift.notify.MailerException.Refusal;
 
 import org.springframework.mail.MailException;
+import org.springframework.mail.MailSendException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 
@@ -132,16 +133,22 @@ public class SmtpMailer implements Mailer {
 				close();
 				Refusal refusal = SmtpReplies.refusal(ex);
 				if (!reused || refusal != Refusal.TEMPORARY) {
-					throw new MailerException(SmtpReplies.describe(ex), refusal, ex);
+					throw failed(mime, ex);
 				}
 				try {
 					attempt(mime);
 				}
 				catch (MessagingException | RuntimeException again) {
 					close();
-					throw new MailerException(SmtpReplies.describe(again), SmtpReplies.refusal(again), again);
+					throw failed(mime, again);
 				}
 			}
+		}
+
+		/** Worded as Spring's sender words the same failure (its MailSendException keeps it per message). */
+		private static MailerException failed(MimeMessage mime, Exception ex) {
+			MailSendException spring = new MailSendException(java.util.Map.of(mime, ex));
+			return new MailerException(SmtpReplies.describe(spring), SmtpReplies.refusal(spring), ex);
 		}
 
 		private void attempt(MimeMessage mime) throws MessagingException {

@@ -9,6 +9,8 @@ import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 
+import org.springframework.mail.MailSendException;
+
 import io.keyshift.notify.MailerException.Refusal;
 
 /**
@@ -29,7 +31,7 @@ final class SmtpReplies {
 
 	/** The reply code the server gave, or -1 when the failure carries none. */
 	static int code(Throwable failure) {
-		for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+		for (Throwable t = unwrap(failure); t != null; t = t.getCause() == t ? null : t.getCause()) {
 			if (t instanceof SMTPAddressFailedException a) {
 				return a.getReturnCode();
 			}
@@ -66,7 +68,7 @@ final class SmtpReplies {
 	}
 
 	private static boolean aboutTheRecipientOrMessage(Throwable failure) {
-		for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+		for (Throwable t = unwrap(failure); t != null; t = t.getCause() == t ? null : t.getCause()) {
 			if (t instanceof SMTPSenderFailedException) {
 				return false;
 			}
@@ -83,7 +85,7 @@ final class SmtpReplies {
 	 * refused}). Never the message itself.
 	 */
 	static String describe(Throwable failure) {
-		for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+		for (Throwable t = unwrap(failure); t != null; t = t.getCause() == t ? null : t.getCause()) {
 			if (t instanceof SMTPAddressFailedException a) {
 				return "RCPT TO refused: " + text(a);
 			}
@@ -94,14 +96,29 @@ final class SmtpReplies {
 				return "message refused: " + text(s);
 			}
 		}
-		Throwable root = failure;
+		// no reply: as Spring's sender words it, e.g. MailSendException: ConnectException: Connection refused
+		Throwable root = innermost(failure);
+		String detail = root.getMessage() == null ? "" : ": " + root.getMessage();
+		if (failure instanceof MailSendException send && !send.getFailedMessages().isEmpty()) {
+			Throwable cause = innermost(send.getFailedMessages().values().iterator().next());
+			detail = ": " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+		}
+		return failure.getClass().getSimpleName() + detail;
+	}
+
+	/** Spring's MailSendException keeps each message's failure in a map, not as its cause. */
+	private static Throwable unwrap(Throwable failure) {
+		if (failure instanceof MailSendException send && !send.getFailedMessages().isEmpty()) {
+			return send.getFailedMessages().values().iterator().next();
+		}
+		return failure;
+	}
+
+	private static Throwable innermost(Throwable t) {
+		Throwable root = t;
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();
 		}
-		if (root != failure && failure.getMessage() != null && root.getMessage() != null) {
-			return failure.getClass().getSimpleName() + ": " + failure.getMessage() + "; "
-					+ root.getClass().getSimpleName() + ": " + root.getMessage();
-		}
-		return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+		return root;
 	}
 }
