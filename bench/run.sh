@@ -13,6 +13,8 @@
 #   job-h2        the job on its embedded H2 file database, default settings
 #   job-pg-512m   the job on PostgreSQL with java -Xmx512m: must succeed
 #   job-h2-512m   the job on H2 with java -Xmx512m: must succeed too
+#   launcher-pg   the job on PostgreSQL started by bin/keyshift, the README's way (its JVM settings)
+#   launcher-h2   the same on its embedded H2 file database
 #
 # Per case: wall time, users/s (USERS / wall), tokens/s (tokens in personal_access_token afterwards;
 # for H2, tokens_minted from the run's summary.json), peak RSS of the client process (/usr/bin/time -v:
@@ -39,7 +41,7 @@ JAR=${KEYSHIFT_JAR:-$ROOT/target/keyshift.jar}
 WORK=${BENCH_WORK:-$ROOT/bench/work}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 JDBC_BASE="jdbc:postgresql://$PGHOST:$PGPORT"
-CASES=${BENCH_CASES:-reference job-pg job-pg-t1 job-pg-t2 job-h2 job-pg-512m job-h2-512m}
+CASES=${BENCH_CASES:-reference job-pg job-pg-t1 job-pg-t2 job-h2 job-pg-512m job-h2-512m launcher-pg launcher-h2}
 STAMP=$(date -u +%Y%m%d-%H%M%S)
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 RUN_DIR=$WORK/run-$STAMP-$USERS
@@ -169,17 +171,28 @@ trim_reports() { # the full report.csv of a big run is large; keep summaries and
   fi
 }
 
-job_pg() { # job_pg NAME DESCRIPTION JAVA_OPTS_OR_EMPTY EXTRA_ARGS...
+# keyshift_command JAVA_OPTS_OR_EMPTY_OR_launcher: sets KEYSHIFT, the command that starts the jar: java with
+# those options, or (for "launcher") bin/keyshift, the README's way, with no JAVA_OPTS or KEYSHIFT_OPTS
+keyshift_command() {
+  if [[ $1 == launcher ]]; then
+    KEYSHIFT=(env -u JAVA_OPTS -u KEYSHIFT_OPTS -u KEYSHIFT_HEAP KEYSHIFT_JAR="$JAR" "$ROOT/bin/keyshift")
+  else
+    KEYSHIFT=(java)
+    [[ -n $1 ]] && KEYSHIFT+=("$1")
+    KEYSHIFT+=(-jar "$JAR")
+  fi
+}
+
+job_pg() { # job_pg NAME DESCRIPTION JAVA_OPTS_OR_EMPTY_OR_launcher EXTRA_ARGS...
   local name=$1 what=$2 jopts=$3
   shift 3
   local db=$DB_PREFIX${name//-/_} dir=$RUN_DIR/$name
   fresh_db "$db"
   say "$name: $what (database $db)"
-  local java=(java)
-  [[ -n $jopts ]] && java+=("$jopts")
+  keyshift_command "$jopts"
   run_case "$name" "$what" "$dir" -- env SPRING_DATASOURCE_URL="$JDBC_BASE/$db" \
     SPRING_DATASOURCE_USERNAME="$PGUSER" SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" \
-    "${java[@]}" -jar "$JAR" migrate --input "$EXPORT" --delivery-key-file "$KEY" \
+    "${KEYSHIFT[@]}" migrate --input "$EXPORT" --delivery-key-file "$KEY" \
     --report-dir "$dir/report" "$@"
   local tokens minted
   tokens=$(pg_tokens "$db")
@@ -227,14 +240,13 @@ fi
 wants job-pg && job_pg job-pg "job, PostgreSQL, default threads ($(nproc))" ""
 wants job-pg-t1 && job_pg job-pg-t1 "job, PostgreSQL, --threads 1" "" --threads 1
 wants job-pg-t2 && job_pg job-pg-t2 "job, PostgreSQL, --threads 2" "" --threads 2
-job_h2() { # job_h2 NAME DESCRIPTION JAVA_OPTS_OR_EMPTY
+job_h2() { # job_h2 NAME DESCRIPTION JAVA_OPTS_OR_EMPTY_OR_launcher
   local name=$1 what=$2 jopts=$3
   local dir=$RUN_DIR/$name
   say "$name: $what (H2 file database in $dir/data)"
-  local java=(java)
-  [[ -n $jopts ]] && java+=("$jopts")
+  keyshift_command "$jopts"
   run_case "$name" "$what" "$dir" -- env -u SPRING_DATASOURCE_URL -u SPRING_DATASOURCE_USERNAME \
-    -u SPRING_DATASOURCE_PASSWORD "${java[@]}" -jar "$JAR" migrate --input "$EXPORT" --delivery-key-file "$KEY" \
+    -u SPRING_DATASOURCE_PASSWORD "${KEYSHIFT[@]}" migrate --input "$EXPORT" --delivery-key-file "$KEY" \
     --report-dir "$dir/report"
   record "$name" "$what (tokens from summary.json)" "$(summary_tokens "$dir/report")" \
     "$(summary_field "$dir/report" duration_seconds)"
@@ -243,6 +255,8 @@ job_h2() { # job_h2 NAME DESCRIPTION JAVA_OPTS_OR_EMPTY
 wants job-h2 && job_h2 job-h2 "job, H2 file database, default threads" ""
 wants job-h2-512m && job_h2 job-h2-512m "job, H2 file database, java -Xmx512m" "-Xmx512m"
 wants job-pg-512m && job_pg job-pg-512m "job, PostgreSQL, default threads, java -Xmx512m" "-Xmx512m"
+wants launcher-pg && job_pg launcher-pg "job, PostgreSQL, started by bin/keyshift (no options)" launcher
+wants launcher-h2 && job_h2 launcher-h2 "job, H2 file database, started by bin/keyshift (no options)" launcher
 
 # -------------------------------------------------------------------------------- the report
 ratio() { # ratio A B: WALL[A] / WALL[B], or n/a

@@ -111,6 +111,22 @@ public final class Cli {
 	}
 
 	/**
+	 * How a command that needs the database migrate made starts on it: the command's name in the
+	 * messages, what it says it did not do, and whether it only reads (then Flyway does not run: a
+	 * reader never changes the schema, also not beside a run that is going).
+	 */
+	record Existing(String command, String nothing, String nothingCreated, boolean readOnly) {
+
+		static final Existing DELIVER = new Existing("deliver", " Nothing was sent.", " Nothing was created or sent.",
+				false);
+
+		/** A command that only reads ({@code status}, {@code verify}). */
+		static Existing reader(String command) {
+			return new Existing(command, "", " Nothing was created.", true);
+		}
+	}
+
+	/**
 	 * Starts the application (datasource, Flyway, the job's beans; Boot's batch auto-run is off).
 	 * With {@code existingDatabase}, an embedded H2 database that does not exist yet is not created:
 	 * deliver in the wrong directory should say so, not find an empty new database with nothing
@@ -118,13 +134,23 @@ public final class Cli {
 	 */
 	static ConfigurableApplicationContext start(List<String> springArgs, boolean existingDatabase)
 			throws NotStarted {
+		return start(springArgs, existingDatabase ? Existing.DELIVER : null);
+	}
+
+	/** Starts the application for migrate ({@code existing} null) or for a command on migrate's database. */
+	static ConfigurableApplicationContext start(List<String> springArgs, Existing existing) throws NotStarted {
 		SpringApplication app = new SpringApplication(KeyshiftApplication.class);
 		// A failed start is told in one line below. The whole error (with its stack
 		// trace) with --logging.level.org.springframework.boot.SpringApplication=error.
-		app.setDefaultProperties(Map.of("logging.level.org.springframework.boot.SpringApplication", "off",
+		Map<String, Object> defaults = new java.util.HashMap<>(Map.of(
+				"logging.level.org.springframework.boot.SpringApplication", "off",
 				"logging.level.org.springframework.context", "error"));
+		if (existing != null && existing.readOnly()) {
+			defaults.put("spring.flyway.enabled", "false");
+		}
+		app.setDefaultProperties(defaults);
 		AtomicReference<DatabaseTarget> target = new AtomicReference<>(new DatabaseTarget(datasourceUrl(springArgs), null, null));
-		String nothing = existingDatabase ? "Nothing was sent." : "Nothing was written.";
+		String nothing = existing != null ? existing.nothing() : " Nothing was written.";
 		app.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> {
 			var env = event.getEnvironment();
 			String url = env.getProperty("spring.datasource.url");
@@ -133,9 +159,9 @@ public final class Cli {
 			target.set(database);
 			String malformed = database.malformed();
 			if (malformed != null) {
-				throw new Refused("keyshift: " + malformed + ". " + nothing);
+				throw new Refused("keyshift: " + malformed + "." + nothing);
 			}
-			if (!existingDatabase) {
+			if (existing == null) {
 				String mode = h2ModeWithoutRunLock(url);
 				if (mode != null) {
 					throw new UnsupportedDatabaseMode(mode);
@@ -144,15 +170,15 @@ public final class Cli {
 			else {
 				Path file = embeddedDatabaseFile(url);
 				if (file != null && !Files.exists(file)) {
-					throw new Refused("keyshift: no keyshift database at " + file + ": run deliver in the directory"
-							+ " migrate ran in (its embedded database is ./data there), or point SPRING_DATASOURCE_URL"
-							+ " at migrate's database. Nothing was sent.");
+					throw new Refused("keyshift: no keyshift database at " + file + ": run " + existing.command()
+							+ " in the directory migrate ran in (its embedded database is ./data there), or point"
+							+ " SPRING_DATASOURCE_URL at migrate's database." + existing.nothing());
 				}
 				if (!hasKeyshiftTables(database)) {
 					throw new Refused("keyshift: the database " + database.shown() + " has no keyshift tables: it is"
 							+ " not the database migrate used. Point SPRING_DATASOURCE_URL at migrate's database (for"
-							+ " the embedded one, run deliver in the directory migrate ran in). Nothing was created"
-							+ " or sent.");
+							+ " the embedded one, run " + existing.command() + " in the directory migrate ran in)."
+							+ existing.nothingCreated());
 				}
 			}
 		});
@@ -170,6 +196,13 @@ public final class Cli {
 		catch (RuntimeException ex) {
 			if (embeddedDatabaseInUse(ex)) {
 				RunLock.Holder holder = RunLock.h2Holder(datasourceUrl(springArgs));
+				if (existing != null && existing.readOnly()) {
+					throw new NotStarted("keyshift: a keyshift run holds the embedded database now ("
+							+ (holder == null ? "H2 allows one process at a time" : holder.toString()) + "): H2 lets"
+							+ " one process open it, so " + existing.command() + " cannot read it until that run"
+							+ " ends (its progress is in its own output; on PostgreSQL " + existing.command()
+							+ " reads beside a run). Run it again then.", ExitCodes.FAILED);
+				}
 				throw new NotStarted("keyshift: another keyshift run holds the embedded database ("
 						+ (holder == null ? "H2 allows one process at a time" : holder.toString())
 						+ "). Nothing was changed; wait for it to finish, or stop it (SIGTERM) and rerun its command.",

@@ -1,5 +1,6 @@
 package io.keyshift.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 
 import io.keyshift.job.StopSignal;
@@ -75,6 +76,7 @@ final class DeliverCli implements CliCommand {
 			}
 		}
 		ConfigurableApplicationContext spring;
+		Signals.installBeforeStart(context.err(), "delivery");
 		try {
 			spring = Cli.start(context.springArgs(), true);
 		}
@@ -83,10 +85,16 @@ final class DeliverCli implements CliCommand {
 			return ex.exitCode();
 		}
 		try (spring) {
+			PrintStream out = context.out();
+			PrintStream err = context.err();
+			if (LoggedLines.structured(spring.getEnvironment())) {
+				out = LoggedLines.info();
+				err = LoggedLines.error();
+			}
 			StopSignal stop = spring.getBean(StopSignal.class);
-			Signals.install(stop, context.err());
+			Signals.install(stop, err);
 			int exitCode = spring.getBean(DeliveryCommand.class).run(dryRun, now, retryUndeliverable, key,
-					stop::requested, context.out(), context.err());
+					stop::requested, out, err);
 			stop.end();
 			return exitCode;
 		}

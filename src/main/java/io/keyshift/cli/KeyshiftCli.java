@@ -15,15 +15,18 @@ import picocli.CommandLine.IVersionProvider;
  */
 @Command(name = "keyshift", mixinStandardHelpOptions = true, usageHelpWidth = 100,
 		versionProvider = KeyshiftCli.Version.class, sortOptions = false,
-		subcommands = { MigrateCli.class, DeliverCli.class, GenerateCli.class, VersionCli.class, HelpCommand.class },
+		subcommands = { MigrateCli.class, DeliverCli.class, GenerateCli.class, StatusCli.class, VerifyCli.class,
+				VersionCli.class, HelpCommand.class },
 		synopsisHeading = "",
 		customSynopsis = {
 				"Usage: keyshift migrate --input DIR [--dry-run] [--report-dir DIR]",
 				"                        [--revoke-legacy-keys] [--delivery-key-file FILE]",
 				"                        [--threads N] [--accept-unattributed-rows]",
-				"                        [--max-revocations N]",
+				"                        [--max-revocations N] [--max-rate N] [--pause-file FILE]",
 				"       keyshift deliver [--dry-run] [--now] [--delivery-key-file FILE]",
 				"       keyshift generate --users N [--seed S] --out DIR [--force]",
+				"       keyshift status [--json]",
+				"       keyshift verify [--input DIR]",
 				"       keyshift --help | --version | COMMAND --help",
 				"" },
 		description = { "Migrates legacy user API keys to account-scoped personal access tokens (PATs),"

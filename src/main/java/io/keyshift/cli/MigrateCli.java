@@ -1,5 +1,6 @@
 package io.keyshift.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,6 +66,14 @@ final class MigrateCli implements CliCommand {
 			+ " export)")
 	String maxRevocations;
 
+	@Option(names = "--max-rate", paramLabel = "N", description = "decide at most N users per second, across all"
+			+ " threads (0: no limit); a resumed run keeps the last one given")
+	String maxRate;
+
+	@Option(names = "--pause-file", paramLabel = "FILE", description = "while FILE exists, the migrate workers"
+			+ " finish their chunk and wait (\"paused\"); remove it to go on. A resumed run keeps the last one given")
+	String pauseFile;
+
 	@Override
 	public String whenRequiredOptionMissing() {
 		return "migrate needs --input DIR";
@@ -98,6 +107,18 @@ final class MigrateCli implements CliCommand {
 			}
 			settings.add("--keyshift.max-revocations=" + max);
 		}
+		Long rate = OptionValues.number("--max-rate", maxRate);
+		if (rate != null) {
+			if (rate < 0 || rate > 100_000_000) {
+				throw new UsageException("--max-rate takes a number of users per second, 0 (no limit) or more, not '"
+						+ maxRate + "'");
+			}
+			settings.add("--keyshift.max-rate=" + rate);
+		}
+		Path pause = OptionValues.path("--pause-file", pauseFile);
+		if (pause != null) {
+			settings.add("--keyshift.pause-file=" + pause.toAbsolutePath().normalize());
+		}
 		return settings;
 	}
 
@@ -116,6 +137,7 @@ final class MigrateCli implements CliCommand {
 			return ExitCodes.USAGE;
 		}
 		ConfigurableApplicationContext spring;
+		Signals.installBeforeStart(context.err(), "the run");
 		try {
 			spring = Cli.start(springArgs, false);
 		}
@@ -124,10 +146,15 @@ final class MigrateCli implements CliCommand {
 			return ex.exitCode();
 		}
 		try (spring) {
+			PrintStream out = context.out();
+			PrintStream err = context.err();
+			if (LoggedLines.structured(spring.getEnvironment())) {
+				out = LoggedLines.info();
+				err = LoggedLines.error();
+			}
 			StopSignal stop = spring.getBean(StopSignal.class);
-			Signals.install(stop, context.err());
-			int exitCode = spring.getBean(MigrationLauncher.class).launch(command, export, context.out(),
-					context.err());
+			Signals.install(stop, err);
+			int exitCode = spring.getBean(MigrationLauncher.class).launch(command, export, out, err);
 			stop.end();
 			return exitCode;
 		}

@@ -1,6 +1,7 @@
 package io.keyshift.cli;
 
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.SQLException;
@@ -27,6 +28,7 @@ import io.keyshift.job.LoadTasklet;
 import io.keyshift.job.ReportTasklet;
 import io.keyshift.job.RevocationLimitExceeded;
 import io.keyshift.job.RunParameters;
+import io.keyshift.job.KeyshiftProperties;
 import io.keyshift.job.StopSignal;
 import io.keyshift.store.Dialect;
 import io.keyshift.store.ReportStore;
@@ -95,6 +97,8 @@ public class MigrationLauncher {
 
 	private final StopSignal stop;
 
+	private final KeyshiftProperties properties;
+
 	private Duration firstPause = Duration.ofSeconds(1);
 
 	/** How often the lock was taken again in this process, for {@link #regained}. */
@@ -110,12 +114,13 @@ public class MigrationLauncher {
 	private Runnable onLockLost = () -> Runtime.getRuntime().halt(ExitCodes.FAILED);
 
 	public MigrationLauncher(JobOperator jobOperator, JobRepository jobRepository, Job migrationJob,
-			DataSource dataSource, StopSignal stop) {
+			DataSource dataSource, StopSignal stop, KeyshiftProperties properties) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.migrationJob = migrationJob;
 		this.dataSource = dataSource;
 		this.stop = stop;
+		this.properties = properties;
 	}
 
 	/** Runs the command; what it tells the operator goes to {@code out}, problems to {@code err}. */
@@ -155,8 +160,9 @@ public class MigrationLauncher {
 			return ExitCodes.FAILED;
 		}
 		catch (DataAccessException ex) {
-			err.println("keyshift: the run failed: " + cause(List.of(ex))
-					+ ". Rerun the same command to resume from the last commit.");
+			String memory = memoryShortage(List.of(ex));
+			err.println("keyshift: the run failed: " + (memory != null ? memory + "."
+					: cause(List.of(ex)) + ". Rerun the same command to resume from the last commit."));
 			return ExitCodes.FAILED;
 		}
 	}
@@ -274,6 +280,9 @@ public class MigrationLauncher {
 					false)
 			.addString(RunParameters.ACCEPT_UNATTRIBUTED_ROWS, Boolean.toString(command.acceptUnattributedRows()),
 					false)
+			.addString(RunParameters.MAX_RATE, maxRate(last), false)
+			.addString(RunParameters.PAUSE_FILE, pauseFile(last), false)
+			.addString(RunParameters.ACTOR, io.keyshift.store.Actor.thisProcess(), false)
 			.toJobParameters();
 		Duration pause = firstPause;
 		for (int attempt = 1;; attempt++) {
@@ -310,6 +319,29 @@ public class MigrationLauncher {
 			}
 			pause = pause.multipliedBy(2);
 		}
+	}
+
+	/**
+	 * {@code --max-rate} if given (0: no limit), else what the run's last attempt had: a resumed run
+	 * keeps its throttle. Empty for no limit.
+	 */
+	private String maxRate(JobExecution last) {
+		Double given = properties.maxRate();
+		if (given != null) {
+			return given > 0 ? BigDecimal.valueOf(given).stripTrailingZeros().toPlainString() : "";
+		}
+		String recorded = last == null ? null : last.getJobParameters().getString(RunParameters.MAX_RATE);
+		return recorded == null ? "" : recorded;
+	}
+
+	/** {@code --pause-file} if given (empty: none), else what the run's last attempt had. */
+	private String pauseFile(JobExecution last) {
+		String given = properties.pauseFile();
+		if (given != null) {
+			return given.isBlank() ? "" : Path.of(given).toAbsolutePath().normalize().toString();
+		}
+		String recorded = last == null ? null : last.getJobParameters().getString(RunParameters.PAUSE_FILE);
+		return recorded == null ? "" : recorded;
 	}
 
 	/**
@@ -361,7 +393,12 @@ public class MigrationLauncher {
 	}
 
 	private int notStarted(Throwable failure, int attempts, PrintStream err) {
-		if (attempts > 1 || isTransient(List.of(failure))) {
+		String memory = memoryShortage(List.of(failure));
+		if (memory != null) {
+			err.println("keyshift: the run failed" + (attempts > 1 ? " after " + attempts + " attempts" : "") + ": "
+					+ memory + ".");
+		}
+		else if (attempts > 1 || isTransient(List.of(failure))) {
 			err.println("keyshift: the run failed" + (attempts > 1 ? " after " + attempts + " attempts" : "") + ": "
 					+ cause(List.of(failure)) + ". Rerun the same command to resume from the last commit.");
 		}
@@ -418,10 +455,12 @@ public class MigrationLauncher {
 			}
 			default -> {
 				List<Throwable> failures = execution.getAllFailureExceptions();
+				String memory = memoryShortage(failures);
 				String cause = failures.isEmpty() ? execution.getExitStatus().getExitDescription()
 						: cause(failures);
 				err.println("keyshift: run " + runId + " failed" + (attempts > 1 ? " after " + attempts + " attempts" : "")
-						+ ": " + cause + ". Rerun the same command to resume from the last commit.");
+						+ ": " + (memory != null ? memory + "."
+								: cause + ". Rerun the same command to resume from the last commit."));
 				return ExitCodes.FAILED;
 			}
 		}
@@ -436,6 +475,11 @@ public class MigrationLauncher {
 			}
 		}
 		return null;
+	}
+
+	/** The run ran out of Java heap (or H2 closed itself over it): the one line that says so, else null. */
+	private static String memoryShortage(List<Throwable> failures) {
+		return MemoryShortage.explain(related(failures), Runtime.getRuntime().maxMemory());
 	}
 
 	/** Failures worth another attempt: the database went away or asked us to try again. */

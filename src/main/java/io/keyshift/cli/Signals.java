@@ -33,6 +33,28 @@ final class Signals {
 		}
 	}
 
+	/**
+	 * Before the application has started (Spring, the database pool, Flyway): a signal then ends the
+	 * process at once, saying that no run had begun. Without it the JVM's own shutdown would close the
+	 * database pool under the start-up, which then failed with "HikariDataSource ... has been closed".
+	 * {@link #install} replaces it once the command can stop gracefully.
+	 */
+	static void installBeforeStart(PrintStream err, String what) {
+		for (String name : new String[] { "TERM", "INT" }) {
+			try {
+				Signal.handle(new Signal(name), signal -> {
+					err.println("keyshift: SIG" + name + " received while starting, before " + what
+							+ " began; stopped. Nothing of it was written; run the same command again to start it.");
+					err.flush();
+					Runtime.getRuntime().halt(ExitCodes.FAILED);
+				});
+			}
+			catch (IllegalArgumentException ex) {
+				// the platform has no such signal: nothing to install
+			}
+		}
+	}
+
 	/** What signal {@code name} does; false when the process must end at once. */
 	static boolean received(String name, StopSignal stop, AtomicInteger received, PrintStream err) {
 		if (stop.ended()) {

@@ -1,6 +1,8 @@
 package io.keyshift.job;
 
 import io.keyshift.store.UserCaseSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
@@ -12,6 +14,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * processes of the run already decided, and prints the final figures when the step ends.
  */
 public class MigrateProgressListener implements StepExecutionListener {
+
+	private static final Logger log = LoggerFactory.getLogger("keyshift.progress");
 
 	private final JdbcTemplate jdbc;
 
@@ -25,7 +29,12 @@ public class MigrateProgressListener implements StepExecutionListener {
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
 		UserCaseSource users = new UserCaseSource(jdbc, stepExecution.getJobExecution().getJobInstance().getInstanceId());
-		progress.begin(users.countUsers(), users.countDecided());
+		long total = users.countUsers();
+		long decided = users.countDecided();
+		progress.begin(total, decided);
+		// at once, not after the first progress interval: the step has begun
+		log.info(decided > 0 ? String.format("migrate: deciding %,d users (%,d of %,d decided before)", total - decided,
+				decided, total) : String.format("migrate: deciding %,d users", total));
 	}
 
 	@Override

@@ -22,17 +22,22 @@ public class MigrateWriter implements ItemWriter<MigratedUser> {
 
 	private final Progress progress;
 
-	public MigrateWriter(MigrationStore store, long runId, boolean dryRun, Clock clock, Progress progress) {
+	private final Throttle throttle;
+
+	public MigrateWriter(MigrationStore store, long runId, boolean dryRun, Clock clock, Progress progress,
+			Throttle throttle) {
 		this.store = store;
 		this.runId = runId;
 		this.dryRun = dryRun;
 		this.clock = clock;
 		this.progress = progress;
+		this.throttle = throttle;
 	}
 
 	@Override
 	public void write(Chunk<? extends MigratedUser> chunk) {
 		store.write(runId, dryRun, OffsetDateTime.now(clock), java.util.List.copyOf(chunk.getItems()));
 		progress.advance(chunk.size());
+		throttle.used(chunk.size());
 	}
 }

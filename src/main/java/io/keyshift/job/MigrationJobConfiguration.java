@@ -129,13 +129,14 @@ public class MigrationJobConfiguration {
 	@Bean
 	Step migrateStep(JobRepository jobRepository, Step migrateUsersStep, UserRangePartitioner userRangePartitioner,
 			ThreadPoolTaskExecutor migrateExecutor, KeyshiftProperties properties, MigrateProgressListener progress,
-			DeliveryKeyRecorder deliveryKeyRecorder) {
+			DeliveryKeyRecorder deliveryKeyRecorder, Throttle throttle) {
 		return new StepBuilder("migrate", jobRepository).partitioner("migrate", userRangePartitioner)
 			.step(migrateUsersStep)
 			.gridSize(Math.max(PARTITIONS, properties.effectiveThreads()))
 			.taskExecutor(migrateExecutor)
 			.listener(deliveryKeyRecorder)
 			.listener(progress)
+			.listener(throttle)
 			.build();
 	}
 
@@ -152,11 +153,11 @@ public class MigrationJobConfiguration {
 	@Bean
 	Step migrateUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			KeyshiftProperties properties, UserCaseReader userCaseReader, MigrateProcessor migrateProcessor,
-			MigrateWriter migrateWriter, StopSignal stop) {
+			MigrateWriter migrateWriter, Throttle throttle) {
 		return new StepBuilder("migrate", jobRepository)
 			.<UserCase, MigratedUser>chunk(properties.chunkSize())
 			.transactionManager(transactionManager)
-			.interruptionPolicy(stop)
+			.interruptionPolicy(throttle)
 			.reader(userCaseReader)
 			.processor(migrateProcessor)
 			.writer(migrateWriter)
@@ -176,6 +177,12 @@ public class MigrationJobConfiguration {
 	@Bean
 	Progress migrateProgress(KeyshiftProperties properties) {
 		return new Progress("migrate: users", properties.progressInterval());
+	}
+
+	/** Stop requests, the pause file and the rate limit, checked by every migrate worker between chunks. */
+	@Bean
+	Throttle throttle(StopSignal stop, Progress migrateProgress) {
+		return new Throttle(stop, migrateProgress);
 	}
 
 	@Bean
@@ -223,9 +230,10 @@ public class MigrationJobConfiguration {
 
 	@Bean
 	@StepScope
-	MigrateWriter migrateWriter(MigrationStore store, Progress migrateProgress, Clock clock,
+	MigrateWriter migrateWriter(MigrationStore store, Progress migrateProgress, Throttle throttle, Clock clock,
 			@Value(RUN_ID) long runId, @Value("#{jobParameters['" + RunParameters.DRY_RUN + "']}") String dryRun) {
-		return new MigrateWriter(store, runId, Boolean.parseBoolean(dryRun), clock, migrateProgress);
+		return new MigrateWriter(store, runId, Boolean.parseBoolean(dryRun), clock, migrateProgress,
+				throttle);
 	}
 
 	@Bean

@@ -35,6 +35,9 @@ public class Progress {
 
 	private long printedDone = -1;
 
+	/** While the step is paused: what the line says instead of the rate and ETA; else null. */
+	private String pausedNote;
+
 	public Progress(String what, Duration interval) {
 		this(what, interval, System::nanoTime, false);
 	}
@@ -84,6 +87,19 @@ public class Progress {
 		}
 	}
 
+	/**
+	 * Marks the step paused ({@code note} replaces the rate and ETA in the line, e.g. "paused: remove
+	 * F to resume") or, with null, running again.
+	 */
+	public synchronized void pause(String note) {
+		this.pausedNote = note;
+	}
+
+	/** Prints the line if the interval has passed, though nothing advanced (a paused step's sign of life). */
+	public synchronized void tick() {
+		advanceTo(done);
+	}
+
 	public synchronized long done() {
 		return done;
 	}
@@ -100,6 +116,9 @@ public class Progress {
 		String percent = total > 0 ? String.format(" (%d%%)", done * 100 / total) : "";
 		String eta = rate > 0 && total > done ? ", ETA " + format(Duration.ofSeconds((long) ((total - done) / rate)))
 				: "";
+		if (pausedNote != null) {
+			return String.format("%s: %,d / %,d%s, %s", what, done, total, percent, pausedNote);
+		}
 		if (bytes) {
 			return String.format("%s: %,d MB / %,d MB%s, %,.1f MB/s%s", what, done / 1_000_000, total / 1_000_000,
 					percent, rate / 1e6, eta);

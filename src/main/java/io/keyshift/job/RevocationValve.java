@@ -65,8 +65,11 @@ public class RevocationValve implements Tasklet {
 		long planned = activeInScope == 0 ? 0 : countRevocations();
 		long limit = maxRevocations != null ? maxRevocations : defaultLimit(activeInScope);
 		store.record(activeInScope, tokens[1], planned, limit);
-		if (activeInScope > 0 || tokens[1] > 0) {
-			// a first run has no tokens to speak of: it says nothing here
+		if (activeInScope == 0 && tokens[1] == 0) {
+			// one line all the same: between the load step's last line and the migrate step's first
+			log.info("check: no tokens from earlier runs; nothing to revoke");
+		}
+		else {
 			log.info("check: {} ACTIVE tokens of users in this export, {} of users it does not name (left as they"
 					+ " are); {} to revoke, limit {}", activeInScope, tokens[1], planned, limit);
 		}

@@ -28,6 +28,21 @@ public final class RunParameters {
 	 */
 	public static final String ACCEPT_UNATTRIBUTED_ROWS = "accept.unattributed.rows";
 
+	/**
+	 * {@code --max-rate}: users per second across the migrate workers, empty for no limit. Not
+	 * identifying: a resumed run keeps the value its last attempt had unless the command gives another.
+	 */
+	public static final String MAX_RATE = "max.rate";
+
+	/** {@code --pause-file}: the file whose existence pauses the migrate workers, empty for none. Kept as {@link #MAX_RATE}. */
+	public static final String PAUSE_FILE = "pause.file";
+
+	/**
+	 * Who started this attempt (host, pid, OS user, as {@code token_event.actor}); not identifying:
+	 * {@code keyshift status} shows it.
+	 */
+	public static final String ACTOR = "actor";
+
 	private RunParameters() {
 	}
 }

@@ -65,6 +65,21 @@ class CommandLineTests {
 	}
 
 	@Test
+	void maxRateAndPauseFileBecomeSettingsNotPartOfTheRun() {
+		Cli.Parsed m = parse("migrate", "--input", "in", "--max-rate", "2000", "--pause-file=keyshift.pause");
+		assertThat(((MigrateCli) m.command()).settings()).containsExactly("--keyshift.max-rate=2000",
+				"--keyshift.pause-file=" + Path.of("keyshift.pause").toAbsolutePath());
+		assertThat(migrate(m)).isEqualTo(new MigrateCommand(Path.of("in"), false, null, false, null));
+		assertThat(((MigrateCli) parse("migrate", "--input", "in", "--max-rate=0").command()).settings())
+			.containsExactly("--keyshift.max-rate=0");
+		assertThatThrownBy(() -> ((MigrateCli) parse("migrate", "--input", "in", "--max-rate", "-5").command()).settings())
+			.isInstanceOf(UsageException.class)
+			.hasMessage("--max-rate takes a number of users per second, 0 (no limit) or more, not '-5'");
+		assertThatThrownBy(() -> ((MigrateCli) parse("migrate", "--input", "in", "--max-rate", "fast").command()).settings())
+			.isInstanceOf(UsageException.class).hasMessage("--max-rate takes a whole number, not 'fast'");
+	}
+
+	@Test
 	void helpWinsOverEverythingElse() {
 		assertThat(parse("migrate", "--bogus", "--help").result().subcommand().isUsageHelpRequested()).isTrue();
 	}

@@ -22,6 +22,17 @@ class ProgressTests {
 	}
 
 	@Test
+	void aPausedStepSaysPausedInsteadOfRateAndEtaUntilItGoesOn() {
+		progress.begin(1_000, 0);
+		progress.advance(250);
+		progress.pause("paused: remove /tmp/pause to resume");
+		clock.set(Duration.ofSeconds(5).toNanos());
+		assertThat(progress.line(clock.get())).isEqualTo("migrate: users: 250 / 1,000 (25%), paused: remove /tmp/pause to resume");
+		progress.pause(null);
+		assertThat(progress.line(clock.get())).isEqualTo("migrate: users: 250 / 1,000 (25%), 50/s, ETA 15s");
+	}
+
+	@Test
 	void aResumedRunCountsWhatWasDoneBeforeButRatesOnlyItsOwnWork() {
 		progress.begin(1_000, 600);
 		progress.advance(100);

@@ -1,0 +1,86 @@
+package io.keyshift.cli;
+
+import java.nio.file.Path;
+
+import io.keyshift.input.Export;
+import io.keyshift.input.ExportReader;
+import io.keyshift.input.InputProblem;
+import io.keyshift.store.VerifyStore;
+import io.keyshift.verify.Audit;
+import io.keyshift.verify.ExportCases;
+import io.keyshift.verify.ExportDrift;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code keyshift verify}: audits the database against the invariants of SPEC §3 to §9, reading
+ * only; exit 0 when all hold, 1 with the list of what is broken.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = KeyshiftCli.Version.class,
+		sortOptions = false, usageHelpWidth = 100,
+		description = { "Audits the database, changing nothing: at most one ACTIVE personal access token per"
+				+ " (user, account); every token's permissions normalised; delivered notifications hold no"
+				+ " payload; legacy key statuses agree with their users' decisions; each token's state agrees"
+				+ " with its token_event history. Exit 0 when all holds, 1 with a list of what is broken." })
+final class VerifyCli implements CliCommand {
+
+	@Option(names = "--input", paramLabel = "DIR", description = "also check every ACTIVE token of a user in this"
+			+ " export against the permissions SPEC §3 derives from it (a drift check before a scheduled run);"
+			+ " changes nothing. Holds the export's rows in memory")
+	String input;
+
+	@Override
+	public int run(CommandContext context) {
+		Path dir = OptionValues.path("--input", input);
+		ExportCases export = null;
+		if (dir != null) {
+			try {
+				export = new ExportCases();
+				new ExportReader(export).read(Export.open(dir));
+			}
+			catch (InputProblem ex) {
+				context.err().println("keyshift: " + ex.getMessage() + ". Nothing was checked.");
+				return ExitCodes.USAGE;
+			}
+		}
+		ConfigurableApplicationContext spring;
+		try {
+			spring = Cli.start(context.springArgs(), Cli.Existing.reader("verify"));
+		}
+		catch (Cli.NotStarted ex) {
+			context.err().println(ex.getMessage());
+			return ex.exitCode();
+		}
+		try (spring) {
+			VerifyStore store = new VerifyStore(spring.getBean(JdbcTemplate.class));
+			Audit audit = new Audit();
+			store.activePairs(audit);
+			store.tokens(audit);
+			store.deliveredWithPayload(audit);
+			store.keyStatuses(audit);
+			String drift = "";
+			if (export != null) {
+				ExportDrift check = new ExportDrift();
+				check.check(export.cases(store.earlier()), audit);
+				drift = "; " + check.checked() + " ACTIVE tokens compared with " + dir + " (" + check.quarantined()
+						+ " of quarantined pairs left alone, " + (store.activeTokens() - check.checked()
+								- check.quarantined()) + " of users not in it)";
+			}
+			if (audit.total() == 0) {
+				context.out().println("keyshift: verify: every invariant holds" + drift);
+				return ExitCodes.OK;
+			}
+			audit.print(context.out());
+			if (!drift.isEmpty()) {
+				context.out().println(drift.substring(2));
+			}
+			context.err().println("keyshift: verify found " + audit.total() + " problem" + (audit.total() == 1 ? "" : "s")
+					+ " (listed above); it changed nothing.");
+			return ExitCodes.FAILED;
+		}
+	}
+}
