@@ -36,6 +36,11 @@ final class DeliverCli implements CliCommand {
 			+ " fixing the mail server), not when each is due")
 	boolean now;
 
+	@Option(names = "--retry-undeliverable", arity = "0", description = "send again the notifications the mail"
+			+ " server refused for good (5xx: UNDELIVERABLE), after fixing their addresses in"
+			+ " token_notification.email")
+	boolean retryUndeliverable;
+
 	@Option(names = "--delivery-key-file", paramLabel = "FILE", description = "the key migrate was given (or"
 			+ " KEYSHIFT_DELIVERY_KEY_FILE)")
 	String deliveryKeyFile;
@@ -44,6 +49,9 @@ final class DeliverCli implements CliCommand {
 	Path deliveryKeyFile(CommandContext context) {
 		if (dryRun && now) {
 			throw new UsageException("--now sends at once and --dry-run sends nothing: give one of them");
+		}
+		if (dryRun && retryUndeliverable) {
+			throw new UsageException("--retry-undeliverable sends and --dry-run sends nothing: give one of them");
 		}
 		return OptionValues.deliveryKeyFile(deliveryKeyFile, context);
 	}
@@ -85,7 +93,8 @@ final class DeliverCli implements CliCommand {
 			}
 			StopSignal stop = spring.getBean(StopSignal.class);
 			Signals.install(stop, err);
-			int exitCode = spring.getBean(DeliveryCommand.class).run(dryRun, now, key, stop::requested, out, err);
+			int exitCode = spring.getBean(DeliveryCommand.class).run(dryRun, now, retryUndeliverable, key,
+					stop::requested, out, err);
 			stop.end();
 			return exitCode;
 		}

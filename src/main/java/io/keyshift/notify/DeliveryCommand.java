@@ -1,6 +1,8 @@
 package io.keyshift.notify;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -19,6 +21,9 @@ import io.keyshift.store.NotificationStore.RunPending;
 import io.keyshift.token.DeliveryCipher;
 import io.keyshift.token.DeliveryKey;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -28,7 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code keyshift deliver [--dry-run] [--delivery-key-file F]}: sends the pending notifications
  * that are due, or (dry run) shows what would be sent without the key, the mail server or any
  * change. Returns the process exit code: 0 nothing is left pending (or nothing was), 1 some
- * notifications are still pending after this run (run deliver again), 2 bad usage: no key, a key
+ * notifications are still pending after this run (run deliver again) or UNDELIVERABLE (refused for
+ * good: fix their addresses, then deliver --retry-undeliverable), 2 bad usage: no key, a key
  * that opens none of the pending notifications, no mail server, no From address; nothing sent.
  *
  * <p>Before anything is sent the key is tried on a few pending notifications of each run: a key
@@ -51,6 +57,11 @@ public class DeliveryCommand {
 			+ " go to the mail server unencrypted. Set spring.mail.properties.mail.smtp.starttls.enable=true and"
 			+ " keyshift.mail.require-tls=true to refuse to send without TLS.";
 
+	/** How many times a throttled message is tried again within one delivery before it waits its backoff. */
+	static final int THROTTLE_RETRIES = 5;
+
+	private static final Logger log = LoggerFactory.getLogger(DeliveryCommand.class);
+
 	private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
 
 	private final NotificationStore store;
@@ -63,8 +74,19 @@ public class DeliveryCommand {
 
 	private final Clock clock;
 
+	/** Database connections the delivery needs at once (senders, and one to read): the pool grows to fit. */
+	private final java.util.function.IntConsumer databaseConnections;
+
 	public DeliveryCommand(NotificationStore store, Supplier<JavaMailSender> mailSender,
 			PlatformTransactionManager transactionManager, MailSettings settings, Clock clock) {
+		this(store, mailSender, transactionManager, settings, clock, connections -> {
+		});
+	}
+
+	public DeliveryCommand(NotificationStore store, Supplier<JavaMailSender> mailSender,
+			PlatformTransactionManager transactionManager, MailSettings settings, Clock clock,
+			java.util.function.IntConsumer databaseConnections) {
+		this.databaseConnections = databaseConnections;
 		this.store = store;
 		this.mailSender = mailSender;
 		this.transactionManager = transactionManager;
@@ -86,13 +108,22 @@ public class DeliveryCommand {
 	 */
 	public int run(boolean dryRun, boolean now, DeliveryKey deliveryKey, BooleanSupplier stop, PrintStream out,
 			PrintStream err) {
+		return run(dryRun, now, false, deliveryKey, stop, out, err);
+	}
+
+	/**
+	 * @param retryUndeliverable make the notifications the mail server refused for good (UNDELIVERABLE)
+	 * pending again and try them in this delivery (after the operator fixed their addresses)
+	 */
+	public int run(boolean dryRun, boolean now, boolean retryUndeliverable, DeliveryKey deliveryKey,
+			BooleanSupplier stop, PrintStream out, PrintStream err) {
 		String problem = settings.problem();
 		if (problem != null) {
 			err.println("keyshift: " + problem + ". Nothing was sent.");
 			return USAGE;
 		}
 		try {
-			return dryRun ? preview(out) : deliver(deliveryKey, now, stop, out, err);
+			return dryRun ? preview(out) : deliver(deliveryKey, now, retryUndeliverable, stop, out, err);
 		}
 		catch (RuntimeException ex) {
 			// the database went away, most likely; no token is in these messages (ErrorText.scrub to be sure)
@@ -104,7 +135,8 @@ public class DeliveryCommand {
 		}
 	}
 
-	private int deliver(DeliveryKey deliveryKey, boolean now, BooleanSupplier stop, PrintStream out, PrintStream err) {
+	private int deliver(DeliveryKey deliveryKey, boolean now, boolean retryUndeliverable, BooleanSupplier stop,
+			PrintStream out, PrintStream err) {
 		if (deliveryKey == null) {
 			err.println("keyshift: deliver needs --delivery-key-file FILE (the key migrate sealed the tokens with),"
 					+ " or use --dry-run. Nothing was sent.");
@@ -128,14 +160,16 @@ public class DeliveryCommand {
 					+ " required) or spring.mail.protocol=smtps. Nothing was sent.");
 			return USAGE;
 		}
-		if (store.countPending() == 0) {
-			out.println(nothingPending());
-			return OK;
+		long pending = store.countPending();
+		long undeliverable = store.countUndeliverable();
+		if (pending == 0 && !(retryUndeliverable && undeliverable > 0)) {
+			out.println(nothingPending(undeliverable));
+			return undeliverable == 0 ? OK : undeliverable(undeliverable, null, err);
 		}
-		withTimeouts(sender);
-		Deliverer deliverer = new Deliverer(store, new MessageRenderer(),
-				new DeliveryCipher(deliveryKey, new SecureRandom()), new SmtpMailer(sender), settings.from(), clock,
-				new TransactionTemplate(transactionManager), settings.backoff(), settings.lease(), settings.pageSize());
+		withTimeouts(sender, settings.timeout());
+		databaseConnections.accept(settings.connections() + 2);
+		Deliverer deliverer = deliverer(new DeliveryCipher(deliveryKey, new SecureRandom()), new SmtpMailer(sender),
+				out, null);
 		List<RunPending> runs = store.pendingByRun();
 		String keyId = deliveryKey.id();
 		Set<Long> otherKey = runsItDoesNotOpen(deliverer, keyId, runs);
@@ -158,17 +192,30 @@ public class DeliveryCommand {
 						retried, retried == 1 ? "" : "s", retried == 1 ? "is" : "are"));
 			}
 		}
+		if (retryUndeliverable && undeliverable > 0) {
+			long retried = store.retryUndeliverable(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+			out.println(String.format("keyshift: deliver --retry-undeliverable: %,d undeliverable notification%s %s"
+					+ " pending again", retried, retried == 1 ? "" : "s", retried == 1 ? "is" : "are"));
+		}
 		if (!encrypted) {
 			err.println(PLAIN_TEXT_WARNING);
 		}
 		Deliverer.Result result;
-		try (NotificationStore.CommitWrites durable = store.writeEachCommitAtOnce()) {
-			result = deliverer.deliver(otherKey, stop);
+		try (NotificationStore.CommitWrites durable = store.writeEachCommitAtOnce();
+				DeliveryReport report = DeliveryReport.create(Path.of(settings.reportDir()),
+						LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))) {
+			log.info("delivery report: {}", report.file());
+			result = deliverer(deliverer, report, out).deliver(otherKey, stop);
 		}
+		long undeliverableNow = store.countUndeliverable();
 		out.println(String.format("keyshift: deliver: %,d sent, %,d failed, %,d still pending", result.sent(),
-				result.failed(), result.remaining()));
+				result.failed(), result.remaining())
+				+ (undeliverableNow == 0 ? "" : String.format(", %,d undeliverable", undeliverableNow)));
 		if (result.remaining() == 0) {
-			return OK;
+			return undeliverableNow == 0 ? OK : undeliverable(undeliverableNow, result.lastError(), err);
+		}
+		if (undeliverableNow > 0) {
+			undeliverable(undeliverableNow, null, err);
 		}
 		String count = result.remaining() == 1 ? "1 notification is"
 				: String.format("%,d notifications are", result.remaining());
@@ -190,6 +237,29 @@ public class DeliveryCommand {
 							: " after " + WHEN.format(result.nextDue().withOffsetSameInstant(ZoneOffset.UTC)))
 					+ ".");
 		}
+		return FAILED;
+	}
+
+	/** A deliverer with this command's settings; {@code report} may be null. */
+	private Deliverer deliverer(DeliveryCipher cipher, Mailer mailer, PrintStream out, DeliveryReport report) {
+		Deliverer.Sending sending = new Deliverer.Sending(settings.connections(), settings.maxRate(),
+				settings.throttlePause(), THROTTLE_RETRIES, settings.progressInterval(), out::println, report);
+		return new Deliverer(store, new MessageRenderer(), cipher, mailer, settings.from(), clock,
+				new TransactionTemplate(transactionManager), settings.backoff(), settings.lease(), settings.pageSize(),
+				sending);
+	}
+
+	private Deliverer deliverer(Deliverer checked, DeliveryReport report, PrintStream out) {
+		return deliverer(checked.cipher(), checked.mailer(), out, report);
+	}
+
+	/** Says how many notifications wait for the operator, and what to do; returns {@link #FAILED}. */
+	private static int undeliverable(long count, String lastError, PrintStream err) {
+		err.println("keyshift: " + (count == 1 ? "1 notification is" : String.format("%,d notifications are", count))
+				+ " undeliverable: the mail server refused " + (count == 1 ? "it" : "them") + " for good"
+				+ (lastError == null ? "" : " (last: " + lastError + ")")
+				+ "; each reply is in token_notification.last_error and in the delivery report. Fix the addresses"
+				+ " (token_notification.email) and run deliver --retry-undeliverable.");
 		return FAILED;
 	}
 
@@ -226,7 +296,12 @@ public class DeliveryCommand {
 	}
 
 	private String nothingPending() {
-		long all = store.countAll();
+		return nothingPending(0);
+	}
+
+	/** {@code undeliverable}: how many of the notifications that are not pending were not delivered. */
+	private String nothingPending(long undeliverable) {
+		long all = store.countAll() - undeliverable;
 		return all == 0 ? "keyshift: deliver: no notifications in this database; nothing to do (a real migrate run"
 				+ " queues them)" : "keyshift: deliver: nothing pending (" + String.format("%,d", all) + " delivered earlier); nothing to do";
 	}
@@ -327,12 +402,17 @@ public class DeliveryCommand {
 		return false;
 	}
 
-	/** JavaMail waits forever by default; a dead server must fail an attempt, not hang the run. */
-	private static void withTimeouts(JavaMailSender sender) {
+	/**
+	 * JavaMail waits forever by default; a dead server, or one that accepts the connection and never
+	 * answers, must fail an attempt, not hang the run. Settings the operator gave in
+	 * {@code spring.mail.properties} win.
+	 */
+	static void withTimeouts(JavaMailSender sender, java.time.Duration timeout) {
 		if (sender instanceof JavaMailSenderImpl impl) {
+			String millis = Long.toString(timeout.toMillis());
 			for (String key : new String[] { "connectiontimeout", "timeout", "writetimeout" }) {
-				impl.getJavaMailProperties().putIfAbsent("mail.smtp." + key, "30000");
-				impl.getJavaMailProperties().putIfAbsent("mail.smtps." + key, "30000");
+				impl.getJavaMailProperties().putIfAbsent("mail.smtp." + key, millis);
+				impl.getJavaMailProperties().putIfAbsent("mail.smtps." + key, millis);
 			}
 		}
 	}

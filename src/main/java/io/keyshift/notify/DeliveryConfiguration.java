@@ -2,6 +2,9 @@ package io.keyshift.notify;
 
 import java.time.Clock;
 
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 import io.keyshift.store.NotificationStore;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -27,8 +30,24 @@ public class DeliveryConfiguration {
 
 	@Bean
 	DeliveryCommand deliveryCommand(NotificationStore store, ObjectProvider<JavaMailSender> mailSender,
-			PlatformTransactionManager transactionManager, MailSettings settings, ObjectProvider<Clock> clock) {
+			PlatformTransactionManager transactionManager, MailSettings settings, ObjectProvider<Clock> clock,
+			DataSource dataSource) {
 		return new DeliveryCommand(store, mailSender::getIfAvailable, transactionManager, settings,
-				clock.getIfAvailable(Clock::systemUTC));
+				clock.getIfAvailable(Clock::systemUTC), connections -> poolAtLeast(dataSource, connections));
+	}
+
+	/**
+	 * Each sender holds a database connection while it claims and marks, and the reader one while it
+	 * reads a page: the pool (4 by default, for migrate) grows to fit, for deliver only.
+	 */
+	static void poolAtLeast(DataSource dataSource, int connections) {
+		if (dataSource instanceof HikariDataSource hikari && hikari.getMaximumPoolSize() < connections) {
+			if (hikari.isRunning()) {
+				hikari.getHikariConfigMXBean().setMaximumPoolSize(connections);
+			}
+			else {
+				hikari.setMaximumPoolSize(connections);
+			}
+		}
 	}
 }

@@ -129,6 +129,65 @@ public class NotificationStore {
 				""", attempts, text, nextAttemptAt, id) == 1;
 	}
 
+	/**
+	 * Keeps a row this sender holds for longer (a throttled message waits before it is tried again):
+	 * only while it is still pending and its lease has not ended at {@code now} (no one else can have
+	 * taken it then). False otherwise.
+	 */
+	public boolean extendLease(UUID id, OffsetDateTime now, OffsetDateTime until) {
+		return jdbc.update("""
+				update token_notification
+				set next_attempt_at = ?
+				where id = ? and status = 'PENDING' and next_attempt_at > ?
+				""", until, id, now) == 1;
+	}
+
+	/**
+	 * Records that the mail server refused a row for good (a 5xx reply): it becomes UNDELIVERABLE
+	 * with {@code attempts} and the server's reply in {@code last_error}, keeps its payload, and is
+	 * not tried again until {@link #retryUndeliverable()}. {@code error} must hold no secret.
+	 */
+	public boolean markUndeliverable(UUID id, int attempts, String error) {
+		return jdbc.update("""
+				update token_notification
+				set status = 'UNDELIVERABLE', attempts = ?, last_error = ?, next_attempt_at = null
+				where id = ? and status = 'PENDING'
+				""", attempts, cut(error), id) == 1;
+	}
+
+	/**
+	 * Makes every UNDELIVERABLE row PENDING and due now ({@code deliver --retry-undeliverable}, once
+	 * the addresses were fixed); attempts and last error stay as a record. Returns how many.
+	 */
+	public long retryUndeliverable(OffsetDateTime now) {
+		return jdbc.update("""
+				update token_notification
+				set status = 'PENDING', next_attempt_at = ?
+				where status = 'UNDELIVERABLE'
+				""", now);
+	}
+
+	/** How many notifications the mail server refused for good and wait for the operator. */
+	public long countUndeliverable() {
+		Long count = jdbc.queryForObject("select count(*) from token_notification where status = 'UNDELIVERABLE'",
+				Long.class);
+		return count == null ? 0 : count;
+	}
+
+	/** How many pending notifications are due at {@code now}: what a delivery starting then will try. */
+	public long countDue(OffsetDateTime now) {
+		Long count = jdbc.queryForObject("""
+				select count(*) from token_notification
+				where status = 'PENDING' and (next_attempt_at is null or next_attempt_at <= ?)
+				""", Long.class, now);
+		return count == null ? 0 : count;
+	}
+
+	private static String cut(String error) {
+		String text = error == null ? "unknown error" : error;
+		return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH - 1) + "…" : text;
+	}
+
 	/** Undoes {@link #writeEachCommitAtOnce()}. */
 	public interface CommitWrites extends AutoCloseable {
 

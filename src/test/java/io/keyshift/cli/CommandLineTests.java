@@ -134,6 +134,21 @@ class CommandLineTests {
 	}
 
 	@Test
+	void retryUndeliverableIsADeliverFlagThatADryRunCannotTake() {
+		Cli.Parsed retry = parse("deliver", "--retry-undeliverable", "--delivery-key-file", "k.key");
+		assertThat(((DeliverCli) retry.command()).retryUndeliverable).isTrue();
+		assertThat(((DeliverCli) retry.command()).deliveryKeyFile(retry.context())).isEqualTo(Path.of("k.key"));
+		Cli.Parsed plain = parse("deliver", "--delivery-key-file", "k.key");
+		assertThat(((DeliverCli) plain.command()).retryUndeliverable).isFalse();
+		Cli.Parsed both = parse("deliver", "--dry-run", "--retry-undeliverable");
+		assertThatThrownBy(() -> ((DeliverCli) both.command()).deliveryKeyFile(both.context()))
+			.isInstanceOf(UsageException.class)
+			.hasMessage("--retry-undeliverable sends and --dry-run sends nothing: give one of them");
+		assertThatThrownBy(() -> parse("migrate", "--input", "in", "--retry-undeliverable"))
+			.isInstanceOf(UsageException.class);
+	}
+
+	@Test
 	void deliverTakesNoMigrateOption() {
 		assertThatThrownBy(() -> parse("deliver", "--input", "in")).isInstanceOf(UsageException.class)
 			.hasMessage("unknown option '--input' for deliver");

@@ -14,6 +14,7 @@ import io.keyshift.store.NotificationStore;
 import io.keyshift.support.TestDatabase;
 import io.keyshift.token.DeliveryCipher;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -43,6 +44,9 @@ final class NotifyDatabase implements AutoCloseable {
 
 	private final Set<Long> legacyKeys = new HashSet<>();
 
+	/** The pool of a database made for several connections at once; null otherwise. */
+	private HikariDataSource pool;
+
 	private NotifyDatabase(Kind kind, TestDatabase postgres, SingleConnectionDataSource h2, JdbcTemplate jdbc) {
 		this.kind = kind;
 		this.postgres = postgres;
@@ -69,6 +73,25 @@ final class NotifyDatabase implements AutoCloseable {
 			.load()
 			.migrate();
 		return db;
+	}
+
+	/**
+	 * A database for tests that send from several threads (or deliverers) at once: H2 as a file
+	 * (the product's embedded default) or a new PostgreSQL database, behind a pool of {@code size}
+	 * connections, its schema migrated.
+	 */
+	static NotifyDatabase createPooled(Kind kind, Path folder, int size) {
+		TestDatabase test = TestDatabase.create(kind == Kind.H2 ? TestDatabase.Kind.H2 : TestDatabase.Kind.POSTGRES,
+				folder);
+		HikariDataSource pool = test.migratedPool(size);
+		NotifyDatabase db = new NotifyDatabase(kind, test, null, new JdbcTemplate(pool));
+		db.pool = pool;
+		return db;
+	}
+
+	/** The settings that point the application at this database (a pooled one), as arguments. */
+	List<String> springArgs() {
+		return postgres.springArgs();
 	}
 
 	Kind kind() {
@@ -153,6 +176,9 @@ final class NotifyDatabase implements AutoCloseable {
 
 	@Override
 	public void close() {
+		if (pool != null) {
+			pool.close();
+		}
 		if (h2 != null) {
 			jdbc.execute("shutdown");
 			h2.destroy();
