@@ -14,6 +14,8 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import io.keyshift.claim.ClaimIssuer;
+import io.keyshift.claim.ClaimLink;
 import io.keyshift.job.MigrateProcessor;
 import io.keyshift.store.NotificationStore;
 import io.keyshift.store.NotificationStore.Pending;
@@ -92,6 +94,9 @@ public class Deliverer {
 
 	private final int pageSize;
 
+	/** Link mode: TOKENS_ISSUED messages carry a claim link instead of the tokens; null in token mode. */
+	private ClaimIssuer claimLinks;
+
 	/** The reason of the last failed attempt of the current delivery. */
 	private String lastError;
 
@@ -118,6 +123,15 @@ public class Deliverer {
 		this.backoff = backoff;
 		this.lease = lease;
 		this.pageSize = pageSize;
+	}
+
+	/**
+	 * Link mode: each TOKENS_ISSUED message carries a fresh claim link instead of the tokens, and once
+	 * sent its notification is SENT (payload kept for the claim page), not DELIVERED.
+	 */
+	public Deliverer withClaimLinks(ClaimIssuer issuer) {
+		this.claimLinks = issuer;
+		return this;
 	}
 
 	/** Sends every notification due now, once each. */
@@ -203,8 +217,13 @@ public class Deliverer {
 		}
 		List<String> secrets = secrets(payload);
 		OutgoingMessage message;
+		ClaimLink link = null;
 		try {
-			message = renderer.render(payload).addressed(from, n.email());
+			if (claimLinks != null && "TOKENS_ISSUED".equals(n.kind())) {
+				link = claimLinks.issue(n.id(), n.userId());
+				secrets.add(link.code());
+			}
+			message = renderer.render(payload, link).addressed(from, n.email());
 		}
 		catch (RuntimeException ex) {
 			return failed(n, "the message cannot be rendered: " + ErrorText.describe(ex, secrets), secrets);
@@ -220,9 +239,12 @@ public class Deliverer {
 			failed(n, "the message could not be sent: " + ErrorText.describe(ex, secrets), secrets);
 			return Attempt.SEND_FAILED;
 		}
-		Boolean marked = transactions.execute(status -> store.markDelivered(n.id(), now()));
+		boolean withLink = link != null;
+		Boolean marked = transactions.execute(
+				status -> withLink ? claimLinks.markSent(n.id()) : store.markDelivered(n.id(), now()));
 		if (Boolean.TRUE.equals(marked)) {
-			log.info("notification {} delivered to user {}", n.id(), n.userId());
+			log.info(withLink ? "notification {} sent to user {} with a claim link" : "notification {} delivered to user {}",
+					n.id(), n.userId());
 		}
 		else {
 			log.warn("notification {} (user {}) was sent, but another run had already marked it delivered:"
