@@ -16,6 +16,9 @@ public final class Arguments {
 			                        [--threads N] [--accept-unattributed-rows]
 			                        [--max-revocations N]
 			       keyshift deliver [--dry-run] [--now] [--delivery-key-file FILE]
+			                        [--mode link|token] [--reissue USER_ID... [--waive-key-check]]
+			                        [--reissue-expired]
+			       keyshift serve [--port N] [--delivery-key-file FILE]
 			       keyshift generate --users N [--seed S] --out DIR [--force]
 			       keyshift --help | --version
 
@@ -58,6 +61,19 @@ public final class Arguments {
 			  --now                    retry the notifications waiting for their retry now (after
 			                           fixing the mail server), not when each is due
 			  --delivery-key-file FILE the key migrate was given (or KEYSHIFT_DELIVERY_KEY_FILE)
+			  --mode link|token        link (the default): a new-token message carries a one-time
+			                           claim link to keyshift serve's page instead of the tokens
+			                           (needs keyshift.claim.base-url); token: the tokens in the
+			                           e-mail, as before (with a warning)
+			  --reissue USER_ID...     fresh claim links for these users; their old ones die
+			  --waive-key-check        with --reissue: the new links show the tokens without the
+			                           user's legacy key (logged with your name)
+			  --reissue-expired        fresh links for every expired, unclaimed one
+
+			serve:                     the claim pages users open from their link (embedded web
+			                           server; behind your TLS proxy), on deliver's database
+			  --port N                 the port (default 8080; or server.port)
+			  --delivery-key-file FILE the key migrate was given: the page decrypts the tokens
 
 			generate:                  writes a synthetic export of N users (deterministic for
 			                           a seed) for rehearsals and benchmarks; --force writes
@@ -79,20 +95,29 @@ public final class Arguments {
 			""";
 
 	/** What the command line asks for. */
-	public sealed interface Parsed permits Help, Version, Migrate, Deliver, Generate {
+	public sealed interface Parsed permits Help, Version, Migrate, Deliver, Generate, Serve {
 	}
 
 	/**
 	 * {@code deliver [--dry-run] [--delivery-key-file F]}: sends the pending notifications.
 	 * {@code deliveryKeyFile} is null when neither the option nor the environment gives one.
 	 */
-	public record Deliver(boolean dryRun, boolean now, Path deliveryKeyFile, List<String> springArgs)
-			implements Parsed {
+	public record Deliver(boolean dryRun, boolean now, Path deliveryKeyFile, List<String> springArgs,
+			io.keyshift.claim.ClaimOptions claims) implements Parsed {
 
 		/** Without {@code --now}. */
 		public Deliver(boolean dryRun, Path deliveryKeyFile, List<String> springArgs) {
 			this(dryRun, false, deliveryKeyFile, springArgs);
 		}
+
+		/** With the default claim options (link mode). */
+		public Deliver(boolean dryRun, boolean now, Path deliveryKeyFile, List<String> springArgs) {
+			this(dryRun, now, deliveryKeyFile, springArgs, io.keyshift.claim.ClaimOptions.DEFAULT);
+		}
+	}
+
+	/** {@code serve [--port N] [--delivery-key-file F]}: the claim pages. */
+	public record Serve(Integer port, Path deliveryKeyFile, List<String> springArgs) implements Parsed {
 	}
 
 	/**
@@ -118,7 +143,8 @@ public final class Arguments {
 		List<String> passThrough = new ArrayList<>();
 		List<String> own = new ArrayList<>();
 		for (String arg : args) {
-			if (arg.startsWith("--spring.") || arg.startsWith("--keyshift.") || arg.startsWith("--logging.")) {
+			if (arg.startsWith("--spring.") || arg.startsWith("--keyshift.") || arg.startsWith("--logging.")
+					|| arg.startsWith("--server.")) {
 				passThrough.add(arg);
 			}
 			else {
@@ -140,6 +166,9 @@ public final class Arguments {
 		}
 		if (command.equals("deliver")) {
 			return deliver(own, passThrough, deliveryKeyFromEnvironment);
+		}
+		if (command.equals("serve")) {
+			return serve(own, passThrough, deliveryKeyFromEnvironment);
 		}
 		if (!command.equals("migrate")) {
 			throw new UsageException("unknown command '" + command + "'");
@@ -202,12 +231,44 @@ public final class Arguments {
 		boolean dryRun = false;
 		boolean now = false;
 		Path deliveryKey = null;
+		boolean tokenMode = false;
+		List<Long> reissue = new ArrayList<>();
+		boolean reissueGiven = false;
+		boolean waive = false;
+		boolean reissueExpired = false;
 		for (int i = 1; i < own.size(); i++) {
 			String arg = own.get(i);
 			String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
 			switch (name) {
 				case "--dry-run" -> dryRun = flag(arg);
 				case "--now" -> now = flag(arg);
+				case "--waive-key-check" -> waive = flag(arg);
+				case "--reissue-expired" -> reissueExpired = flag(arg);
+				case "--mode" -> {
+					String mode = value(arg, name, own, i);
+					if (!arg.contains("=")) {
+						i++;
+					}
+					if (!mode.equals("link") && !mode.equals("token")) {
+						throw new UsageException("--mode is link or token, not '" + mode + "'");
+					}
+					tokenMode = mode.equals("token");
+				}
+				case "--reissue" -> {
+					reissueGiven = true;
+					List<String> ids = new ArrayList<>();
+					if (arg.contains("=")) {
+						ids.addAll(List.of(arg.substring(arg.indexOf('=') + 1).split(",")));
+					}
+					while (i + 1 < own.size() && !own.get(i + 1).startsWith("--")) {
+						ids.addAll(List.of(own.get(++i).split(",")));
+					}
+					for (String id : ids) {
+						if (!id.isBlank()) {
+							reissue.add(userId(id.strip()));
+						}
+					}
+				}
 				case "--delivery-key-file" -> {
 					deliveryKey = Path.of(value(arg, name, own, i));
 					if (!arg.contains("=")) {
@@ -220,8 +281,62 @@ public final class Arguments {
 		if (dryRun && now) {
 			throw new UsageException("--now sends at once and --dry-run sends nothing: give one of them");
 		}
+		if (reissueGiven && reissue.isEmpty()) {
+			throw new UsageException("--reissue needs the user ids whose links to send again (--reissue 2001 2002)");
+		}
+		io.keyshift.claim.ClaimOptions claims = new io.keyshift.claim.ClaimOptions(tokenMode, reissue, waive,
+				reissueExpired);
+		String problem = claims.problem(dryRun);
+		if (problem != null) {
+			throw new UsageException(problem);
+		}
 		deliveryKey = orFromEnvironment(deliveryKey, deliveryKeyFromEnvironment);
-		return new Deliver(dryRun, now, deliveryKey, passThrough);
+		return new Deliver(dryRun, now, deliveryKey, passThrough, claims);
+	}
+
+	private static long userId(String id) {
+		if (!id.matches("[0-9]{1,19}")) {
+			throw new UsageException("--reissue takes user ids (positive numbers), not '" + id + "'");
+		}
+		try {
+			long value = Long.parseLong(id);
+			if (value > 0) {
+				return value;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// falls through
+		}
+		throw new UsageException("--reissue takes user ids (positive numbers), not '" + id + "'");
+	}
+
+	private static Serve serve(List<String> own, List<String> passThrough, String deliveryKeyFromEnvironment) {
+		Integer port = null;
+		Path deliveryKey = null;
+		for (int i = 1; i < own.size(); i++) {
+			String arg = own.get(i);
+			String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+			switch (name) {
+				case "--port" -> {
+					String value = value(arg, name, own, i);
+					if (!arg.contains("=")) {
+						i++;
+					}
+					if (!value.matches("[0-9]{1,5}") || Integer.parseInt(value) > 65535) {
+						throw new UsageException("--port takes a number from 0 to 65535, not '" + value + "'");
+					}
+					port = Integer.parseInt(value);
+				}
+				case "--delivery-key-file" -> {
+					deliveryKey = Path.of(value(arg, name, own, i));
+					if (!arg.contains("=")) {
+						i++;
+					}
+				}
+				default -> throw new UsageException("unknown option '" + arg + "' for serve");
+			}
+		}
+		return new Serve(port, orFromEnvironment(deliveryKey, deliveryKeyFromEnvironment), passThrough);
 	}
 
 	private static Generate generate(List<String> own) {

@@ -8,6 +8,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.keyshift.KeyshiftApplication;
+import io.keyshift.claim.ClaimIssuer;
+import io.keyshift.claim.ClaimSettings;
+import io.keyshift.claim.ClaimStore;
+import io.keyshift.claim.LinkDelivery;
 import io.keyshift.generate.ExportGenerator;
 import io.keyshift.input.Export;
 import io.keyshift.input.InputProblem;
@@ -57,6 +61,9 @@ public final class Cli {
 			}
 			if (parsed instanceof Arguments.Deliver deliver) {
 				return deliver(deliver, out, err);
+			}
+			if (parsed instanceof Arguments.Serve serve) {
+				return serve(serve, out, err);
 			}
 			migrate = (Arguments.Migrate) parsed;
 			command = migrate.command();
@@ -126,11 +133,112 @@ public final class Cli {
 		try (context) {
 			StopSignal stop = context.getBean(StopSignal.class);
 			Signals.install(stop, err);
-			int exitCode = context.getBean(DeliveryCommand.class).run(command.dryRun(), command.now(), key, stop::requested,
-					out, err);
+			DeliveryCommand delivery = context.getBean(DeliveryCommand.class);
+			if (!command.dryRun()) {
+				if (command.claims().tokenMode()) {
+					err.println(LinkDelivery.TOKEN_MODE_WARNING);
+				}
+				else {
+					ClaimStore claims = context.getBean(ClaimStore.class);
+					java.time.Clock clock = java.time.Clock.systemUTC();
+					ClaimIssuer issuer = LinkDelivery.prepare(context.getBean(ClaimSettings.class), claims,
+							command.claims(), clock, out, err);
+					if (issuer == null) {
+						return ExitCodes.USAGE;
+					}
+					delivery.withClaimLinks(issuer, () -> LinkDelivery.waiting(claims, clock));
+				}
+			}
+			int exitCode = delivery.run(command.dryRun(), command.now(), key, stop::requested, out, err);
 			stop.end();
 			return exitCode;
 		}
+	}
+
+	/** {@code serve}: starts the claim pages and returns when the process is told to stop. */
+	private static int serve(Arguments.Serve command, PrintStream out, PrintStream err) {
+		Served served = startServer(command, out, err);
+		if (served.context() == null) {
+			return served.exitCode();
+		}
+		java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+		served.context().addApplicationListener(
+				(ApplicationListener<org.springframework.context.event.ContextClosedEvent>) e -> closed.countDown());
+		try {
+			// SIGTERM and Ctrl-C close the context through Spring Boot's shutdown hook
+			while (served.context().isActive() && !closed.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+				// waiting
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return ExitCodes.OK;
+	}
+
+	/** A started {@code serve}: its context, or the exit code of a start that did not happen. */
+	public record Served(ConfigurableApplicationContext context, int exitCode, int port) {
+	}
+
+	/**
+	 * Starts {@code keyshift serve}'s web server (the claim pages) and returns at once, for
+	 * {@link #run} and for tests: the context (close it to stop) and the port it listens on.
+	 */
+	public static Served startServer(String[] args, PrintStream out, PrintStream err) {
+		try {
+			Arguments.Parsed parsed = Arguments.parse(args, System.getenv("KEYSHIFT_DELIVERY_KEY_FILE"));
+			if (!(parsed instanceof Arguments.Serve serve)) {
+				throw new UsageException("startServer runs serve only");
+			}
+			return startServer(serve, out, err);
+		}
+		catch (UsageException ex) {
+			err.println("keyshift: " + ex.getMessage() + ". Try 'keyshift --help'.");
+			return new Served(null, ExitCodes.USAGE, 0);
+		}
+	}
+
+	private static Served startServer(Arguments.Serve command, PrintStream out, PrintStream err) {
+		if (command.deliveryKeyFile() == null) {
+			err.println("keyshift: serve needs --delivery-key-file FILE (the key migrate sealed the tokens with: the"
+					+ " claim page decrypts them). Nothing was started.");
+			return new Served(null, ExitCodes.USAGE, 0);
+		}
+		DeliveryKey key;
+		try {
+			key = DeliveryKey.loadExisting(command.deliveryKeyFile());
+			warnIfReadableByOthers(command.deliveryKeyFile(), err);
+		}
+		catch (InvalidDeliveryKeyException ex) {
+			err.println("keyshift: " + ex.getMessage() + ". Nothing was started.");
+			return new Served(null, ExitCodes.USAGE, 0);
+		}
+		List<String> springArgs = new java.util.ArrayList<>(command.springArgs());
+		springArgs.add("--spring.main.web-application-type=servlet");
+		springArgs.add("--keyshift.serve.enabled=true");
+		if (command.port() != null) {
+			springArgs.add("--server.port=" + command.port());
+		}
+		ConfigurableApplicationContext context;
+		try {
+			context = start(springArgs, true, "Nothing was started.", app -> app.addInitializers(
+					ctx -> ctx.getBeanFactory().registerSingleton("deliveryKey", key)));
+		}
+		catch (NotStarted ex) {
+			err.println(ex.getMessage());
+			return new Served(null, ex.exitCode, 0);
+		}
+		String problem = context.getBean(ClaimSettings.class).problem();
+		if (problem != null) {
+			context.close();
+			err.println("keyshift: " + problem + ". Nothing was started.");
+			return new Served(null, ExitCodes.USAGE, 0);
+		}
+		int port = ((org.springframework.boot.web.server.context.WebServerApplicationContext) context).getWebServer()
+			.getPort();
+		out.println("keyshift: serve: claim pages on port " + port + " (GET /health for the proxy); SIGTERM or Ctrl-C"
+				+ " stops it");
+		return new Served(context, ExitCodes.OK, port);
 	}
 
 	/** Spring could not start; the message is the one line to print. */
@@ -152,13 +260,20 @@ public final class Cli {
 	 */
 	private static ConfigurableApplicationContext start(List<String> springArgs, boolean existingDatabase)
 			throws NotStarted {
+		return start(springArgs, existingDatabase, existingDatabase ? "Nothing was sent." : "Nothing was written.",
+				app -> {
+				});
+	}
+
+	private static ConfigurableApplicationContext start(List<String> springArgs, boolean existingDatabase,
+			String nothing, java.util.function.Consumer<SpringApplication> customize) throws NotStarted {
 		SpringApplication app = new SpringApplication(KeyshiftApplication.class);
+		customize.accept(app);
 		// A failed start is told in one line below. The whole error (with its stack
 		// trace) with --logging.level.org.springframework.boot.SpringApplication=error.
 		app.setDefaultProperties(Map.of("logging.level.org.springframework.boot.SpringApplication", "off",
 				"logging.level.org.springframework.context", "error"));
 		AtomicReference<DatabaseTarget> target = new AtomicReference<>(new DatabaseTarget(datasourceUrl(springArgs), null, null));
-		String nothing = existingDatabase ? "Nothing was sent." : "Nothing was written.";
 		app.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> {
 			var env = event.getEnvironment();
 			String url = env.getProperty("spring.datasource.url");
@@ -180,7 +295,7 @@ public final class Cli {
 				if (file != null && !Files.exists(file)) {
 					throw new Refused("keyshift: no keyshift database at " + file + ": run deliver in the directory"
 							+ " migrate ran in (its embedded database is ./data there), or point SPRING_DATASOURCE_URL"
-							+ " at migrate's database. Nothing was sent.");
+							+ " at migrate's database. " + nothing);
 				}
 				if (!hasKeyshiftTables(database)) {
 					throw new Refused("keyshift: the database " + database.shown() + " has no keyshift tables: it is"

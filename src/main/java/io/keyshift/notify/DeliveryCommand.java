@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
+import io.keyshift.claim.ClaimIssuer;
 import io.keyshift.store.NotificationStore;
 import io.keyshift.store.NotificationStore.Pending;
 import io.keyshift.store.NotificationStore.RunPending;
@@ -63,6 +64,12 @@ public class DeliveryCommand {
 
 	private final Clock clock;
 
+	/** Link mode: issues the claim links; null in token mode. */
+	private ClaimIssuer claimLinks;
+
+	/** Link mode: the closing line on the links waiting for their claim (null: none). */
+	private Supplier<String> claimSummary = () -> null;
+
 	public DeliveryCommand(NotificationStore store, Supplier<JavaMailSender> mailSender,
 			PlatformTransactionManager transactionManager, MailSettings settings, Clock clock) {
 		this.store = store;
@@ -70,6 +77,16 @@ public class DeliveryCommand {
 		this.transactionManager = transactionManager;
 		this.settings = settings;
 		this.clock = clock;
+	}
+
+	/**
+	 * Link mode: TOKENS_ISSUED messages carry a claim link from {@code issuer} instead of the tokens;
+	 * {@code summary} gives the closing line about the links that wait for their claim.
+	 */
+	public DeliveryCommand withClaimLinks(ClaimIssuer issuer, Supplier<String> summary) {
+		this.claimLinks = issuer;
+		this.claimSummary = summary;
+		return this;
 	}
 
 	/**
@@ -135,7 +152,8 @@ public class DeliveryCommand {
 		withTimeouts(sender);
 		Deliverer deliverer = new Deliverer(store, new MessageRenderer(),
 				new DeliveryCipher(deliveryKey, new SecureRandom()), new SmtpMailer(sender), settings.from(), clock,
-				new TransactionTemplate(transactionManager), settings.backoff(), settings.lease(), settings.pageSize());
+				new TransactionTemplate(transactionManager), settings.backoff(), settings.lease(), settings.pageSize())
+			.withClaimLinks(claimLinks);
 		List<RunPending> runs = store.pendingByRun();
 		String keyId = deliveryKey.id();
 		Set<Long> otherKey = runsItDoesNotOpen(deliverer, keyId, runs);
@@ -167,6 +185,10 @@ public class DeliveryCommand {
 		}
 		out.println(String.format("keyshift: deliver: %,d sent, %,d failed, %,d still pending", result.sent(),
 				result.failed(), result.remaining()));
+		String waiting = claimSummary.get();
+		if (waiting != null) {
+			out.println(waiting);
+		}
 		if (result.remaining() == 0) {
 			return OK;
 		}
