@@ -147,6 +147,10 @@ public class DeliveryCommand {
 		}
 		if (store.countPending() == 0) {
 			out.println(nothingPending());
+			String waiting = claimSummary.get();
+			if (waiting != null) {
+				out.println(waiting);
+			}
 			return OK;
 		}
 		withTimeouts(sender);

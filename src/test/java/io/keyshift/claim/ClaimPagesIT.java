@@ -161,8 +161,7 @@ class ClaimPagesIT {
 		assertThat(again.statusCode()).isEqualTo(410);
 		assertThat(again.body()).contains("These tokens were claimed already").contains(ClaimFixture.CONTACT)
 			.doesNotContain("dbtu_");
-		HttpResponse<String> reused = post(link.page(), form(link.code(), legacyKey, csrf(get(link.page()).body()
-			.replace("", ""))));
+		HttpResponse<String> reused = post(link.page(), form(link.code(), legacyKey, csrf));
 		assertThat(reused.statusCode()).isEqualTo(410);
 		assertThat(reused.body()).contains("claimed already").doesNotContain("dbtu_");
 
@@ -209,8 +208,8 @@ class ClaimPagesIT {
 		HttpResponse<String> expiredPage = get(expired.page());
 		assertThat(expiredPage.statusCode()).isEqualTo(410);
 		assertThat(expiredPage.body()).contains("This link has expired");
-		assertThat(post(expired.page(), form(expired.code(), fixture.legacyKeyByEmail.get(priya),
-				csrf(expiredPage.body().isEmpty() ? "" : get(fresh.page()).body()))).statusCode()).isEqualTo(410);
+		assertThat(post(expired.page(), form(expired.code(), fixture.legacyKeyByEmail.get(priya), csrf)).statusCode())
+			.isEqualTo(410);
 		assertThat(fixture.deliver("--reissue-expired")).as(fixture.err()).isZero();
 		assertThat(fixture.out()).contains("keyshift: deliver --reissue-expired: 1 expired link is sent again, fresh");
 		ClaimFixture.Link renewed = fixture.lastLink(priya);
