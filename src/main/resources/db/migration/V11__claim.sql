@@ -5,9 +5,10 @@
 -- encrypted, in the payload) -> DELIVERED (the user claimed them on the page: payload erased,
 -- delivered_at is the claim's time, one token_event DELIVERED per token). Token mode, and the
 -- messages that carry no secret (NO_TOKEN_ISSUED, TOKENS_CHANGED), go PENDING -> DELIVERED as before.
+-- UNDELIVERABLE is the delivery engine's (V10 on its branch): kept here so this script keeps it.
 alter table token_notification drop constraint token_notification_status;
 alter table token_notification add constraint token_notification_status
-    check (status in ('PENDING', 'SENT', 'DELIVERED'));
+    check (status in ('PENDING', 'SENT', 'DELIVERED', 'UNDELIVERABLE'));
 alter table token_notification add column sent_at timestamp with time zone;
 -- deliver --reissue --waive-key-check: the operator who waived the legacy key check for this user's
 -- next link (copied onto the claim that link carries)

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.keyshift.KeyshiftApplication;
-import io.keyshift.claim.ClaimIssuer;
 import io.keyshift.claim.ClaimSettings;
 import io.keyshift.claim.ClaimStore;
 import io.keyshift.claim.LinkDelivery;
@@ -136,17 +135,13 @@ public final class Cli {
 			DeliveryCommand delivery = context.getBean(DeliveryCommand.class);
 			if (!command.dryRun()) {
 				if (command.claims().tokenMode()) {
-					err.println(LinkDelivery.TOKEN_MODE_WARNING);
+					delivery.inTokenMode(LinkDelivery.TOKEN_MODE_WARNING);
 				}
 				else {
 					ClaimStore claims = context.getBean(ClaimStore.class);
 					java.time.Clock clock = java.time.Clock.systemUTC();
-					ClaimIssuer issuer = LinkDelivery.prepare(context.getBean(ClaimSettings.class), claims,
-							command.claims(), clock, out, err);
-					if (issuer == null) {
-						return ExitCodes.USAGE;
-					}
-					delivery.withClaimLinks(issuer, () -> LinkDelivery.waiting(claims, clock));
+					delivery.withClaimLinks(() -> LinkDelivery.prepare(context.getBean(ClaimSettings.class), claims,
+							command.claims(), clock, out, err), () -> LinkDelivery.waiting(claims, clock));
 				}
 			}
 			int exitCode = delivery.run(command.dryRun(), command.now(), key, stop::requested, out, err);

@@ -64,8 +64,11 @@ public class DeliveryCommand {
 
 	private final Clock clock;
 
-	/** Link mode: issues the claim links; null in token mode. */
-	private ClaimIssuer claimLinks;
+	/** Link mode: prepares the claim links (null when its settings are unusable: printed); null in token mode. */
+	private Supplier<ClaimIssuer> claimLinks;
+
+	/** Token mode: the warning printed before sending. */
+	private String tokenModeWarning;
 
 	/** Link mode: the closing line on the links waiting for their claim (null: none). */
 	private Supplier<String> claimSummary = () -> null;
@@ -80,12 +83,19 @@ public class DeliveryCommand {
 	}
 
 	/**
-	 * Link mode: TOKENS_ISSUED messages carry a claim link from {@code issuer} instead of the tokens;
+	 * Link mode: TOKENS_ISSUED messages carry a claim link instead of the tokens. {@code setup} is
+	 * asked once the mail settings are checked (null: its settings are unusable, it said why: exit 2);
 	 * {@code summary} gives the closing line about the links that wait for their claim.
 	 */
-	public DeliveryCommand withClaimLinks(ClaimIssuer issuer, Supplier<String> summary) {
-		this.claimLinks = issuer;
+	public DeliveryCommand withClaimLinks(Supplier<ClaimIssuer> setup, Supplier<String> summary) {
+		this.claimLinks = setup;
 		this.claimSummary = summary;
+		return this;
+	}
+
+	/** Token mode: the tokens go in the e-mails; {@code warning} is printed before sending. */
+	public DeliveryCommand inTokenMode(String warning) {
+		this.tokenModeWarning = warning;
 		return this;
 	}
 
@@ -145,6 +155,13 @@ public class DeliveryCommand {
 					+ " required) or spring.mail.protocol=smtps. Nothing was sent.");
 			return USAGE;
 		}
+		ClaimIssuer links = null;
+		if (claimLinks != null) {
+			links = claimLinks.get();
+			if (links == null) {
+				return USAGE;
+			}
+		}
 		if (store.countPending() == 0) {
 			out.println(nothingPending());
 			String waiting = claimSummary.get();
@@ -157,7 +174,7 @@ public class DeliveryCommand {
 		Deliverer deliverer = new Deliverer(store, new MessageRenderer(),
 				new DeliveryCipher(deliveryKey, new SecureRandom()), new SmtpMailer(sender), settings.from(), clock,
 				new TransactionTemplate(transactionManager), settings.backoff(), settings.lease(), settings.pageSize())
-			.withClaimLinks(claimLinks);
+			.withClaimLinks(links);
 		List<RunPending> runs = store.pendingByRun();
 		String keyId = deliveryKey.id();
 		Set<Long> otherKey = runsItDoesNotOpen(deliverer, keyId, runs);
@@ -179,6 +196,9 @@ public class DeliveryCommand {
 				out.println(String.format("keyshift: deliver --now: %,d notification%s waiting for a retry %s due now",
 						retried, retried == 1 ? "" : "s", retried == 1 ? "is" : "are"));
 			}
+		}
+		if (tokenModeWarning != null) {
+			err.println(tokenModeWarning);
 		}
 		if (!encrypted) {
 			err.println(PLAIN_TEXT_WARNING);
