@@ -97,7 +97,7 @@ class ClaimBrowserIT {
 		browser.findElement(By.id("legacy_key")).sendKeys(legacyKey);
 		browser.findElement(By.id("claim")).click();
 		List<WebElement> values = browser.findElements(By.cssSelector("code.value"));
-		assertThat(values).hasSize(3);
+		assertThat(values).hasSize(created(email));
 		for (WebElement value : values) {
 			String token = value.getText();
 			assertThat(token).matches("dbtu_[0-9A-Za-z]{49}");
@@ -105,13 +105,15 @@ class ClaimBrowserIT {
 					+ " token_digest = ?", Long.class, userId, sha256(token))).isEqualTo(1);
 		}
 		List<WebElement> copy = browser.findElements(By.cssSelector("button.copy"));
-		assertThat(copy).hasSize(3).allMatch(WebElement::isDisplayed);
+		assertThat(copy).hasSize(values.size()).allMatch(WebElement::isDisplayed);
 		copy.get(0).click();
 		assertThat(state(link)).startsWith("CLAIMED|");
 		assertThat(jdbc.queryForObject("select count(*) from token_notification where user_id = ? and status ="
 				+ " 'DELIVERED' and payload is null", Long.class, userId)).isEqualTo(1);
 
-		// opening the link again: when it was claimed, and no token
+		// opening the link again (from the e-mail, so a new load, not a jump within the page): when it was
+		// claimed, and no token
+		browser.get("about:blank");
 		browser.get(link.url());
 		assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("These tokens were claimed already");
 		assertThat(browser.getPageSource()).doesNotContain("dbtu_");
@@ -128,10 +130,12 @@ class ClaimBrowserIT {
 		browser.findElement(By.id("legacy_key")).sendKeys(fixture.legacyKeyByEmail.get(amara));
 		browser.findElement(By.id("claim")).click();
 		List<WebElement> secondValues = browser.findElements(By.cssSelector("code.value"));
-		assertThat(secondValues).hasSize(1);
-		assertThat(jdbc.queryForObject("select count(*) from personal_access_token where user_id = ? and"
-				+ " token_digest = ?", Long.class, fixture.userByEmail.get(amara), sha256(secondValues.get(0).getText())))
-			.isEqualTo(1);
+		assertThat(secondValues).hasSize(created(amara));
+		for (WebElement value : secondValues) {
+			assertThat(jdbc.queryForObject("select count(*) from personal_access_token where user_id = ? and"
+					+ " token_digest = ?", Long.class, fixture.userByEmail.get(amara), sha256(value.getText())))
+				.isEqualTo(1);
+		}
 		// no script, no copy buttons shown
 		assertThat(browser.findElements(By.cssSelector("button.copy"))).noneMatch(WebElement::isDisplayed);
 
@@ -140,6 +144,14 @@ class ClaimBrowserIT {
 		for (String secret : List.of(link.code(), second.code(), legacyKey, fixture.legacyKeyByEmail.get(amara))) {
 			assertThat(all).doesNotContain(secret);
 		}
+	}
+
+	/** How many tokens the hand-derived expected report gives this user (its CREATED rows). */
+	private static int created(String email) {
+		return (int) io.keyshift.support.Csv.read(Path.of("src/test/resources/sample-expected/report.csv"))
+			.stream()
+			.filter(r -> r.get("outcome").equals("CREATED") && r.get("email").equalsIgnoreCase(email))
+			.count();
 	}
 
 	private String state(ClaimFixture.Link link) {
