@@ -1,24 +1,20 @@
 package io.keyshift.cli;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import io.keyshift.KeyshiftApplication;
-import io.keyshift.claim.ClaimSettings;
-import io.keyshift.claim.ClaimStore;
-import io.keyshift.claim.LinkDelivery;
-import io.keyshift.generate.ExportGenerator;
-import io.keyshift.input.Export;
-import io.keyshift.input.InputProblem;
-import io.keyshift.job.StopSignal;
-import io.keyshift.notify.DeliveryCommand;
 import io.keyshift.store.RunLock;
 import io.keyshift.token.DeliveryKey;
-import io.keyshift.token.InvalidDeliveryKeyException;
+
+import picocli.CommandLine;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
@@ -26,11 +22,10 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The command line: parses it, checks everything that can be checked without a database (the
- * export's files and headers, the delivery key, the report directory), and only then starts Spring
- * and the job. A problem found before the start exits 2 with nothing written, not even a database.
- * {@code deliver} starts the same application (same database settings, Flyway, no job: Boot's
- * batch auto-run is off in {@code application.yml}) and hands over to {@link DeliveryCommand}.
+ * The command line: picocli parses it into one of the commands {@link KeyshiftCli} lists (each
+ * checks what it can without a database, and only then starts Spring: nothing is started while the
+ * command line is read). {@code --spring.*}, {@code --keyshift.*} and {@code --logging.*} arguments
+ * pass through to Spring Boot untouched. A bad command line is one line on stderr, exit 2.
  */
 public final class Cli {
 
@@ -42,208 +37,95 @@ public final class Cli {
 	}
 
 	public static int run(String[] args, PrintStream out, PrintStream err) {
-		Arguments.Migrate migrate;
-		Export export;
-		MigrateCommand command;
+		return run(args, out, err, System::getenv);
+	}
+
+	static int run(String[] args, PrintStream out, PrintStream err, Function<String, String> environment) {
+		CommandLine commandLine = KeyshiftCli.commandLine();
+		commandLine.setOut(new PrintWriter(out, true));
+		commandLine.setErr(new PrintWriter(err, true));
 		try {
-			Arguments.Parsed parsed = Arguments.parse(args, System.getenv("KEYSHIFT_DELIVERY_KEY_FILE"));
-			if (parsed instanceof Arguments.Help) {
-				out.print(Arguments.USAGE);
+			Parsed parsed = parse(commandLine, args, environment, out, err);
+			if (CommandLine.printHelpIfRequested(parsed.result())) {
 				return ExitCodes.OK;
 			}
-			if (parsed instanceof Arguments.Version) {
-				out.println("keyshift " + version());
-				return ExitCodes.OK;
-			}
-			if (parsed instanceof Arguments.Generate generate) {
-				return generate(generate, out);
-			}
-			if (parsed instanceof Arguments.Deliver deliver) {
-				return deliver(deliver, out, err);
-			}
-			if (parsed instanceof Arguments.Serve serve) {
-				return serve(serve, out, err);
-			}
-			migrate = (Arguments.Migrate) parsed;
-			command = migrate.command();
-			export = Export.open(command.input());
-			checkDeliveryKey(command, err);
-			checkReportDir(command.reportDir());
+			return parsed.command().run(parsed.context());
 		}
 		catch (UsageException ex) {
 			err.println("keyshift: " + ex.getMessage() + ". Try 'keyshift --help'.");
 			return ExitCodes.USAGE;
 		}
-		catch (InputProblem | InvalidDeliveryKeyException ex) {
-			err.println("keyshift: " + ex.getMessage() + ". Nothing was written.");
-			return ExitCodes.USAGE;
-		}
-		return launch(command, export, migrate, out, err);
 	}
 
-	private static int launch(MigrateCommand command, Export export, Arguments.Migrate migrate, PrintStream out,
+	/** A command line read: the command to run (its options set) and what it runs with. */
+	record Parsed(CommandLine.ParseResult result, CliCommand command, CommandContext context) {
+	}
+
+	/** Reads the command line; a {@link UsageException} when it cannot be run as given. */
+	static Parsed parse(CommandLine commandLine, String[] args, Function<String, String> environment, PrintStream out,
 			PrintStream err) {
-		ConfigurableApplicationContext context;
+		List<String> springArgs = new ArrayList<>();
+		List<String> own = new ArrayList<>();
+		for (String arg : args) {
+			if (arg.startsWith("--spring.") || arg.startsWith("--keyshift.") || arg.startsWith("--logging.")
+					|| arg.startsWith("--server.")) {
+				springArgs.add(arg);
+			}
+			else {
+				own.add(arg);
+			}
+		}
+		CommandLine.ParseResult result;
 		try {
-			context = start(migrate.springArgs(), false);
+			result = commandLine.parseArgs(own.toArray(String[]::new));
 		}
-		catch (NotStarted ex) {
-			err.println(ex.getMessage());
-			return ex.exitCode;
+		catch (CommandLine.ParameterException ex) {
+			throw new UsageException(UsageErrors.message(ex, own));
 		}
-		try (context) {
-			StopSignal stop = context.getBean(StopSignal.class);
-			Signals.install(stop, err);
-			int exitCode = context.getBean(MigrationLauncher.class).launch(command, export, out, err);
-			stop.end();
-			return exitCode;
+		CommandLine.ParseResult leaf = result;
+		while (leaf.subcommand() != null) {
+			leaf = leaf.subcommand();
 		}
+		CliCommand command = leaf.commandSpec().userObject() instanceof CliCommand c ? c : null;
+		return new Parsed(result, command, new CommandContext(out, err, springArgs, environment));
 	}
 
 	/**
-	 * {@code deliver}: the key is read here, once (so it may come from a pipe), before anything
-	 * starts; the mail settings are Spring's and are checked by {@link DeliveryCommand}.
+	 * Starts {@code keyshift serve} and returns at once with its context (close it to stop) and port,
+	 * or the exit code of a start that did not happen: for tests, and for {@link ServeCli}.
 	 */
-	private static int deliver(Arguments.Deliver command, PrintStream out, PrintStream err) {
-		DeliveryKey key = null;
-		if (!command.dryRun()) {
-			if (command.deliveryKeyFile() == null) {
-				err.println("keyshift: deliver needs --delivery-key-file FILE (the key migrate sealed the tokens with),"
-						+ " or use --dry-run. Nothing was sent.");
-				return ExitCodes.USAGE;
-			}
-			try {
-				key = DeliveryKey.loadExisting(command.deliveryKeyFile());
-				warnIfReadableByOthers(command.deliveryKeyFile(), err);
-			}
-			catch (InvalidDeliveryKeyException ex) {
-				err.println("keyshift: " + ex.getMessage() + ". Nothing was sent.");
-				return ExitCodes.USAGE;
-			}
-		}
-		ConfigurableApplicationContext context;
+	public static ServeCli.Served startServer(String[] args, PrintStream out, PrintStream err) {
 		try {
-			context = start(command.springArgs(), true);
-		}
-		catch (NotStarted ex) {
-			err.println(ex.getMessage());
-			return ex.exitCode;
-		}
-		try (context) {
-			StopSignal stop = context.getBean(StopSignal.class);
-			Signals.install(stop, err);
-			DeliveryCommand delivery = context.getBean(DeliveryCommand.class);
-			if (!command.dryRun()) {
-				if (command.claims().tokenMode()) {
-					delivery.inTokenMode(LinkDelivery.TOKEN_MODE_WARNING);
-				}
-				else {
-					ClaimStore claims = context.getBean(ClaimStore.class);
-					java.time.Clock clock = java.time.Clock.systemUTC();
-					delivery.withClaimLinks(() -> LinkDelivery.prepare(context.getBean(ClaimSettings.class), claims,
-							command.claims(), clock, out, err), () -> LinkDelivery.waiting(claims, clock));
-				}
-			}
-			int exitCode = delivery.run(command.dryRun(), command.now(), key, stop::requested, out, err);
-			stop.end();
-			return exitCode;
-		}
-	}
-
-	/** {@code serve}: starts the claim pages and returns when the process is told to stop. */
-	private static int serve(Arguments.Serve command, PrintStream out, PrintStream err) {
-		Served served = startServer(command, out, err);
-		if (served.context() == null) {
-			return served.exitCode();
-		}
-		java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
-		served.context().addApplicationListener(
-				(ApplicationListener<org.springframework.context.event.ContextClosedEvent>) e -> closed.countDown());
-		try {
-			// SIGTERM and Ctrl-C close the context through Spring Boot's shutdown hook
-			while (served.context().isActive() && !closed.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
-				// waiting
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		return ExitCodes.OK;
-	}
-
-	/** A started {@code serve}: its context, or the exit code of a start that did not happen. */
-	public record Served(ConfigurableApplicationContext context, int exitCode, int port) {
-	}
-
-	/**
-	 * Starts {@code keyshift serve}'s web server (the claim pages) and returns at once, for
-	 * {@link #run} and for tests: the context (close it to stop) and the port it listens on.
-	 */
-	public static Served startServer(String[] args, PrintStream out, PrintStream err) {
-		try {
-			Arguments.Parsed parsed = Arguments.parse(args, System.getenv("KEYSHIFT_DELIVERY_KEY_FILE"));
-			if (!(parsed instanceof Arguments.Serve serve)) {
+			Parsed parsed = parse(KeyshiftCli.commandLine(), args, System::getenv, out, err);
+			if (!(parsed.command() instanceof ServeCli serve)) {
 				throw new UsageException("startServer runs serve only");
 			}
-			return startServer(serve, out, err);
+			return serve.start(parsed.context());
 		}
 		catch (UsageException ex) {
 			err.println("keyshift: " + ex.getMessage() + ". Try 'keyshift --help'.");
-			return new Served(null, ExitCodes.USAGE, 0);
+			return new ServeCli.Served(null, ExitCodes.USAGE, 0);
 		}
 	}
 
-	private static Served startServer(Arguments.Serve command, PrintStream out, PrintStream err) {
-		if (command.deliveryKeyFile() == null) {
-			err.println("keyshift: serve needs --delivery-key-file FILE (the key migrate sealed the tokens with: the"
-					+ " claim page decrypts them). Nothing was started.");
-			return new Served(null, ExitCodes.USAGE, 0);
-		}
-		DeliveryKey key;
-		try {
-			key = DeliveryKey.loadExisting(command.deliveryKeyFile());
-			warnIfReadableByOthers(command.deliveryKeyFile(), err);
-		}
-		catch (InvalidDeliveryKeyException ex) {
-			err.println("keyshift: " + ex.getMessage() + ". Nothing was started.");
-			return new Served(null, ExitCodes.USAGE, 0);
-		}
-		List<String> springArgs = new java.util.ArrayList<>(command.springArgs());
-		springArgs.add("--spring.main.web-application-type=servlet");
-		springArgs.add("--keyshift.serve.enabled=true");
-		if (command.port() != null) {
-			springArgs.add("--server.port=" + command.port());
-		}
-		ConfigurableApplicationContext context;
-		try {
-			context = start(springArgs, true, "Nothing was started.", app -> app.addInitializers(
-					ctx -> ctx.getBeanFactory().registerSingleton("deliveryKey", key)));
-		}
-		catch (NotStarted ex) {
-			err.println(ex.getMessage());
-			return new Served(null, ex.exitCode, 0);
-		}
-		String problem = context.getBean(ClaimSettings.class).problem();
-		if (problem != null) {
-			context.close();
-			err.println("keyshift: " + problem + ". Nothing was started.");
-			return new Served(null, ExitCodes.USAGE, 0);
-		}
-		int port = ((org.springframework.boot.web.server.context.WebServerApplicationContext) context).getWebServer()
-			.getPort();
-		out.println("keyshift: serve: claim pages on port " + port + " (GET /health for the proxy); SIGTERM or Ctrl-C"
-				+ " stops it");
-		return new Served(context, ExitCodes.OK, port);
+	/** Parses for a test: the command and its context (output to nowhere). */
+	static Parsed parse(Function<String, String> environment, String... args) {
+		PrintStream nowhere = new PrintStream(java.io.OutputStream.nullOutputStream());
+		return parse(KeyshiftCli.commandLine(), args, environment, nowhere, nowhere);
 	}
 
 	/** Spring could not start; the message is the one line to print. */
-	private static final class NotStarted extends Exception {
+	static final class NotStarted extends Exception {
 
 		private final int exitCode;
 
 		NotStarted(String message, int exitCode) {
 			super(message, null, false, false);
 			this.exitCode = exitCode;
+		}
+
+		int exitCode() {
+			return exitCode;
 		}
 	}
 
@@ -253,15 +135,15 @@ public final class Cli {
 	 * deliver in the wrong directory should say so, not find an empty new database with nothing
 	 * pending. The URL is read from the environment Spring prepared, so every way of setting it counts.
 	 */
-	private static ConfigurableApplicationContext start(List<String> springArgs, boolean existingDatabase)
-			throws NotStarted {
+	static ConfigurableApplicationContext start(List<String> springArgs, boolean existingDatabase) throws NotStarted {
 		return start(springArgs, existingDatabase, existingDatabase ? "Nothing was sent." : "Nothing was written.",
 				app -> {
 				});
 	}
 
-	private static ConfigurableApplicationContext start(List<String> springArgs, boolean existingDatabase,
-			String nothing, java.util.function.Consumer<SpringApplication> customize) throws NotStarted {
+	/** As above; {@code nothing} ends a refusal, {@code customize} adjusts the application (serve). */
+	static ConfigurableApplicationContext start(List<String> springArgs, boolean existingDatabase, String nothing,
+			java.util.function.Consumer<SpringApplication> customize) throws NotStarted {
 		SpringApplication app = new SpringApplication(KeyshiftApplication.class);
 		customize.accept(app);
 		// A failed start is told in one line below. The whole error (with its stack
@@ -418,57 +300,12 @@ public final class Cli {
 		return name.isBlank() ? null : Path.of(name + ".mv.db");
 	}
 
-	private static int generate(Arguments.Generate command, PrintStream out) {
-		if (!command.force()) {
-			List<String> existing = ExportGenerator.existingFiles(command.out());
-			if (!existing.isEmpty()) {
-				throw new UsageException("--out " + command.out() + " already holds an export (" + String.join(", ", existing)
-						+ "): give a new directory, or add --force to write over it");
-			}
-		}
-		long started = System.nanoTime();
-		ExportGenerator.GeneratedExport export = new ExportGenerator()
-			.generate(new ExportGenerator.Options(command.users(), command.seed()), command.out());
-		out.printf("keyshift: wrote %,d users to %s in %.1f s: %,d accounts, %,d legacy keys, %,d membership rows,"
-				+ " %,d usage rows%n", command.users(), command.out(), (System.nanoTime() - started) / 1e9,
-				export.accounts(), export.legacyKeys(), export.membershipRows(), export.usageRows());
-		return ExitCodes.OK;
-	}
-
-	private static void checkDeliveryKey(MigrateCommand command, PrintStream err) {
-		if (command.dryRun()) {
-			return;
-		}
-		if (command.deliveryKeyFile() == null) {
-			throw new UsageException("a real run needs --delivery-key-file FILE (new tokens are kept encrypted under"
-					+ " it until delivered; make one with: openssl rand -base64 32 > delivery.key; chmod 600 delivery.key), or use"
-					+ " --dry-run");
-		}
-		Path file = command.deliveryKeyFile();
-		if (Files.exists(file) && !Files.isDirectory(file) && !Files.isRegularFile(file)) {
-			// The run reads the key again when it starts the job and whenever it resumes (also after a
-			// transient database error, in this process): a pipe would be empty the second time.
-			throw new InvalidDeliveryKeyException("delivery key file " + file + " is not a regular file (a pipe can"
-					+ " be read only once, and migrate reads the key again whenever the run resumes): keep the key"
-					+ " in a file readable only by you");
-		}
-		DeliveryKey.load(file);
-		warnIfReadableByOthers(file, err);
-	}
-
 	/** The key opens every token not yet delivered: say so when other users may read its file. */
-	private static void warnIfReadableByOthers(Path file, PrintStream err) {
+	static void warnIfReadableByOthers(Path file, PrintStream err) {
 		String permissions = DeliveryKey.readableByOthers(file);
 		if (permissions != null) {
 			err.println("keyshift: warning: delivery key file " + file + " can be read by other users (" + permissions
 					+ "): make it readable only by you with: chmod 600 " + file);
-		}
-	}
-
-	private static void checkReportDir(Path reportDir) {
-		String problem = ReportDirectories.unusable(reportDir);
-		if (problem != null) {
-			throw new UsageException(problem);
 		}
 	}
 

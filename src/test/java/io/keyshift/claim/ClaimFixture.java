@@ -41,7 +41,7 @@ final class ClaimFixture implements AutoCloseable {
 
 	final Path key;
 
-	final Cli.Served served;
+	final io.keyshift.cli.ServeCli.Served served;
 
 	final GreenMailOperations mail;
 

@@ -1,0 +1,163 @@
+package io.keyshift.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.keyshift.input.Export;
+import io.keyshift.input.InputProblem;
+import io.keyshift.job.StopSignal;
+import io.keyshift.token.DeliveryKey;
+import io.keyshift.token.InvalidDeliveryKeyException;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code keyshift migrate}: checks everything that can be checked without a database (the export's
+ * files and headers, the delivery key, the report directory), and only then starts Spring and the
+ * job ({@link MigrationLauncher}). A problem found before the start exits 2 with nothing written,
+ * not even a database.
+ */
+@Command(name = "migrate", mixinStandardHelpOptions = true, versionProvider = KeyshiftCli.Version.class, sortOptions = false, sortSynopsis = false, usageHelpWidth = 100,
+		description = { "Decides, per user and account, what the export asks for; mints the personal access"
+				+ " tokens, marks (or revokes) the legacy keys, queues a sealed notification per user and writes"
+				+ " the report. Rehearse with --dry-run; after a failure, run the same command again to resume." })
+final class MigrateCli implements CliCommand {
+
+	@Option(names = "--input", paramLabel = "DIR", required = true, description = "the export: accounts.csv,"
+			+ " legacy_api_keys.csv, account_memberships.csv, optional api_key_usage.csv")
+	String input;
+
+	@Option(names = "--dry-run", arity = "0", description = "decide and report only: no token minted, nothing"
+			+ " written to the product's tables, no delivery key needed")
+	boolean dryRun;
+
+	@Option(names = "--report-dir", paramLabel = "DIR", description = "where report.csv, rejects.csv, summary.json"
+			+ " and summary.html go (default: reports/run-<N>-<time>, or reports/dry-run-<N>-<time>; N is the run's"
+			+ " number). Never one that holds another run's report")
+	String reportDir;
+
+	@Option(names = "--revoke-legacy-keys", arity = "0", description = "revoke each migrated legacy key in the"
+			+ " same run")
+	boolean revokeLegacyKeys;
+
+	@Option(names = "--delivery-key-file", paramLabel = "FILE", description = "32 random bytes, base64 (openssl"
+			+ " rand -base64 32 > FILE): new tokens are kept encrypted under it until delivered. Required for a"
+			+ " real run (or KEYSHIFT_DELIVERY_KEY_FILE); a regular file, read again whenever the run resumes.")
+	String deliveryKeyFile;
+
+	@Option(names = "--threads", paramLabel = "N", description = "users decided in N parallel partitions"
+			+ " (default: the number of cores); a resumed run may use another N")
+	String threads;
+
+	@Option(names = "--accept-unattributed-rows", arity = "0", description = "go on despite membership rows whose"
+			+ " user_id cannot be read (a real run stops on them: they could hide a grant of anyone); they stay in"
+			+ " rejects.csv")
+	boolean acceptUnattributedRows;
+
+	@Option(names = "--max-revocations", paramLabel = "N", description = "a real run that would revoke more than N"
+			+ " personal access tokens (users who lost access since an earlier run) stops before writing"
+			+ " anything, exit 2 (default: the larger of 10 and 5%% of the ACTIVE tokens of the users in the"
+			+ " export)")
+	String maxRevocations;
+
+	@Override
+	public String whenRequiredOptionMissing() {
+		return "migrate needs --input DIR";
+	}
+
+	/** The run these options ask for (what identifies it, and the key file). */
+	MigrateCommand command(CommandContext context) {
+		return new MigrateCommand(OptionValues.path("--input", input), dryRun, OptionValues.path("--report-dir",
+				reportDir), revokeLegacyKeys, OptionValues.deliveryKeyFile(deliveryKeyFile, context),
+				acceptUnattributedRows);
+	}
+
+	/**
+	 * The options that are Spring settings rather than part of the run: {@code --threads N} is
+	 * {@code keyshift.threads}, {@code --max-revocations N} is {@code keyshift.max-revocations}.
+	 */
+	List<String> settings() {
+		List<String> settings = new ArrayList<>();
+		Long threadCount = OptionValues.number("--threads", threads);
+		if (threadCount != null) {
+			if (threadCount < 1 || threadCount > 256) {
+				throw new UsageException("--threads takes a number from 1 to 256, not '" + threads + "'");
+			}
+			settings.add("--keyshift.threads=" + threadCount);
+		}
+		Long max = OptionValues.number("--max-revocations", maxRevocations);
+		if (max != null) {
+			if (max < 0) {
+				throw new UsageException("--max-revocations takes a number of tokens, 0 or more, not '"
+						+ maxRevocations + "'");
+			}
+			settings.add("--keyshift.max-revocations=" + max);
+		}
+		return settings;
+	}
+
+	@Override
+	public int run(CommandContext context) {
+		List<String> springArgs = context.springArgsWith(settings());
+		MigrateCommand command = command(context);
+		Export export;
+		try {
+			export = Export.open(command.input());
+			checkDeliveryKey(command, context);
+			checkReportDir(command.reportDir());
+		}
+		catch (InputProblem | InvalidDeliveryKeyException ex) {
+			context.err().println("keyshift: " + ex.getMessage() + ". Nothing was written.");
+			return ExitCodes.USAGE;
+		}
+		ConfigurableApplicationContext spring;
+		try {
+			spring = Cli.start(springArgs, false);
+		}
+		catch (Cli.NotStarted ex) {
+			context.err().println(ex.getMessage());
+			return ex.exitCode();
+		}
+		try (spring) {
+			StopSignal stop = spring.getBean(StopSignal.class);
+			Signals.install(stop, context.err());
+			int exitCode = spring.getBean(MigrationLauncher.class).launch(command, export, context.out(),
+					context.err());
+			stop.end();
+			return exitCode;
+		}
+	}
+
+	private static void checkDeliveryKey(MigrateCommand command, CommandContext context) {
+		if (command.dryRun()) {
+			return;
+		}
+		if (command.deliveryKeyFile() == null) {
+			throw new UsageException("a real run needs --delivery-key-file FILE (new tokens are kept encrypted under"
+					+ " it until delivered; make one with: openssl rand -base64 32 > delivery.key; chmod 600"
+					+ " delivery.key), or use --dry-run");
+		}
+		Path file = command.deliveryKeyFile();
+		if (Files.exists(file) && !Files.isDirectory(file) && !Files.isRegularFile(file)) {
+			// The run reads the key again when it starts the job and whenever it resumes (also after a
+			// transient database error, in this process): a pipe would be empty the second time.
+			throw new InvalidDeliveryKeyException("delivery key file " + file + " is not a regular file (a pipe can"
+					+ " be read only once, and migrate reads the key again whenever the run resumes): keep the key"
+					+ " in a file readable only by you");
+		}
+		DeliveryKey.load(file);
+		Cli.warnIfReadableByOthers(file, context.err());
+	}
+
+	private static void checkReportDir(Path reportDir) {
+		String problem = ReportDirectories.unusable(reportDir);
+		if (problem != null) {
+			throw new UsageException(problem);
+		}
+	}
+}
