@@ -67,7 +67,8 @@ public final class Cli {
 		List<String> springArgs = new ArrayList<>();
 		List<String> own = new ArrayList<>();
 		for (String arg : args) {
-			if (arg.startsWith("--spring.") || arg.startsWith("--keyshift.") || arg.startsWith("--logging.")) {
+			if (arg.startsWith("--spring.") || arg.startsWith("--keyshift.") || arg.startsWith("--logging.")
+					|| arg.startsWith("--server.")) {
 				springArgs.add(arg);
 			}
 			else {
@@ -87,6 +88,24 @@ public final class Cli {
 		}
 		CliCommand command = leaf.commandSpec().userObject() instanceof CliCommand c ? c : null;
 		return new Parsed(result, command, new CommandContext(out, err, springArgs, environment));
+	}
+
+	/**
+	 * Starts {@code keyshift serve} and returns at once with its context (close it to stop) and port,
+	 * or the exit code of a start that did not happen: for tests, and for {@link ServeCli}.
+	 */
+	public static ServeCli.Served startServer(String[] args, PrintStream out, PrintStream err) {
+		try {
+			Parsed parsed = parse(KeyshiftCli.commandLine(), args, System::getenv, out, err);
+			if (!(parsed.command() instanceof ServeCli serve)) {
+				throw new UsageException("startServer runs serve only");
+			}
+			return serve.start(parsed.context());
+		}
+		catch (UsageException ex) {
+			err.println("keyshift: " + ex.getMessage() + ". Try 'keyshift --help'.");
+			return new ServeCli.Served(null, ExitCodes.USAGE, 0);
+		}
 	}
 
 	/** Parses for a test: the command and its context (output to nowhere). */
@@ -120,6 +139,9 @@ public final class Cli {
 		static final Existing DELIVER = new Existing("deliver", " Nothing was sent.", " Nothing was created or sent.",
 				false);
 
+		/** {@code serve}: the claim pages on deliver's database. */
+		static final Existing SERVE = new Existing("serve", " Nothing was started.", " Nothing was started.", false);
+
 		/** A command that only reads ({@code status}, {@code verify}). */
 		static Existing reader(String command) {
 			return new Existing(command, "", " Nothing was created.", true);
@@ -139,7 +161,15 @@ public final class Cli {
 
 	/** Starts the application for migrate ({@code existing} null) or for a command on migrate's database. */
 	static ConfigurableApplicationContext start(List<String> springArgs, Existing existing) throws NotStarted {
+		return start(springArgs, existing, app -> {
+		});
+	}
+
+	/** As above; {@code customize} adjusts the application before it runs (serve's web server, its key). */
+	static ConfigurableApplicationContext start(List<String> springArgs, Existing existing,
+			java.util.function.Consumer<SpringApplication> customize) throws NotStarted {
 		SpringApplication app = new SpringApplication(KeyshiftApplication.class);
+		customize.accept(app);
 		// A failed start is told in one line below. The whole error (with its stack
 		// trace) with --logging.level.org.springframework.boot.SpringApplication=error.
 		Map<String, Object> defaults = new java.util.HashMap<>(Map.of(

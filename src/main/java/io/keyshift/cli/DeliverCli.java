@@ -2,6 +2,14 @@ package io.keyshift.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.keyshift.claim.ClaimOptions;
+import io.keyshift.claim.ClaimSettings;
+import io.keyshift.claim.ClaimStore;
+import io.keyshift.claim.LinkDelivery;
 
 import io.keyshift.job.StopSignal;
 import io.keyshift.notify.DeliveryCommand;
@@ -45,6 +53,42 @@ final class DeliverCli implements CliCommand {
 			+ " KEYSHIFT_DELIVERY_KEY_FILE)")
 	String deliveryKeyFile;
 
+	@Option(names = "--mode", paramLabel = "link|token", description = "link (the default): a new-token message"
+			+ " carries a one-time claim link to keyshift serve's page instead of the tokens (needs"
+			+ " keyshift.claim.base-url); token: the tokens in the e-mail, as before (with a warning)")
+	String mode = "link";
+
+	@Option(names = "--reissue", paramLabel = "USER_ID", arity = "1..*", split = ",", description = "fresh claim"
+			+ " links for these users; their old ones die")
+	List<String> reissue = new ArrayList<>();
+
+	@Option(names = "--waive-key-check", arity = "0", description = "with --reissue: the new links show the tokens"
+			+ " without the user's legacy key (logged with your name)")
+	boolean waiveKeyCheck;
+
+	@Option(names = "--reissue-expired", arity = "0", description = "fresh links for every expired, unclaimed one")
+	boolean reissueExpired;
+
+	/** The claim options, checked. */
+	ClaimOptions claims() {
+		if (!mode.equals("link") && !mode.equals("token")) {
+			throw new UsageException("--mode is link or token, not '" + mode + "'");
+		}
+		List<Long> users = new ArrayList<>();
+		for (String id : reissue) {
+			if (!id.strip().matches("[0-9]{1,18}") || Long.parseLong(id.strip()) == 0) {
+				throw new UsageException("--reissue takes user ids (positive numbers), not '" + id + "'");
+			}
+			users.add(Long.parseLong(id.strip()));
+		}
+		ClaimOptions options = new ClaimOptions(mode.equals("token"), users, waiveKeyCheck, reissueExpired);
+		String problem = options.problem(dryRun);
+		if (problem != null) {
+			throw new UsageException(problem);
+		}
+		return options;
+	}
+
 	/** The key file to use: the option, else KEYSHIFT_DELIVERY_KEY_FILE, else null. */
 	Path deliveryKeyFile(CommandContext context) {
 		if (dryRun && now) {
@@ -59,6 +103,7 @@ final class DeliverCli implements CliCommand {
 	@Override
 	public int run(CommandContext context) {
 		Path keyFile = deliveryKeyFile(context);
+		ClaimOptions claims = claims();
 		DeliveryKey key = null;
 		if (!dryRun) {
 			if (keyFile == null) {
@@ -93,8 +138,21 @@ final class DeliverCli implements CliCommand {
 			}
 			StopSignal stop = spring.getBean(StopSignal.class);
 			Signals.install(stop, err);
-			int exitCode = spring.getBean(DeliveryCommand.class).run(dryRun, now, retryUndeliverable, key,
-					stop::requested, out, err);
+			PrintStream outLines = out;
+			PrintStream errLines = err;
+			DeliveryCommand delivery = spring.getBean(DeliveryCommand.class);
+			if (!dryRun) {
+				if (claims.tokenMode()) {
+					delivery.inTokenMode(LinkDelivery.TOKEN_MODE_WARNING);
+				}
+				else {
+					ClaimStore store = spring.getBean(ClaimStore.class);
+					Clock clock = Clock.systemUTC();
+					delivery.withClaimLinks(() -> LinkDelivery.prepare(spring.getBean(ClaimSettings.class), store,
+							claims, clock, outLines, errLines), () -> LinkDelivery.waiting(store, clock));
+				}
+			}
+			int exitCode = delivery.run(dryRun, now, retryUndeliverable, key, stop::requested, out, err);
 			stop.end();
 			return exitCode;
 		}

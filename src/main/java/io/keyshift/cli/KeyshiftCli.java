@@ -15,7 +15,7 @@ import picocli.CommandLine.IVersionProvider;
  */
 @Command(name = "keyshift", mixinStandardHelpOptions = true, usageHelpWidth = 100,
 		versionProvider = KeyshiftCli.Version.class, sortOptions = false,
-		subcommands = { MigrateCli.class, WorkerCli.class, DeliverCli.class, GenerateCli.class, StatusCli.class, VerifyCli.class,
+		subcommands = { MigrateCli.class, WorkerCli.class, DeliverCli.class, ServeCli.class, GenerateCli.class, StatusCli.class, VerifyCli.class,
 				VersionCli.class, HelpCommand.class },
 		synopsisHeading = "",
 		customSynopsis = {
@@ -25,7 +25,10 @@ import picocli.CommandLine.IVersionProvider;
 				"                        [--max-revocations N] [--max-rate N] [--pause-file FILE]",
 				"                        [--remote]",
 				"       keyshift worker --delivery-key-file FILE",
-				"       keyshift deliver [--dry-run] [--now] [--delivery-key-file FILE]",
+				"       keyshift deliver [--dry-run] [--now] [--retry-undeliverable] [--delivery-key-file FILE]",
+				"                        [--mode link|token] [--reissue USER_ID... [--waive-key-check]]",
+				"                        [--reissue-expired]",
+				"       keyshift serve [--port N] [--delivery-key-file FILE]",
 				"       keyshift generate --users N [--seed S] --out DIR [--force]",
 				"       keyshift status [--json]",
 				"       keyshift verify [--input DIR]",

@@ -24,6 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import io.keyshift.claim.ClaimIssuer;
+import io.keyshift.claim.ClaimLink;
 import io.keyshift.job.MigrateProcessor;
 import io.keyshift.store.NotificationStore;
 import io.keyshift.store.NotificationStore.Pending;
@@ -146,6 +148,9 @@ public class Deliverer {
 
 	private final Sending sending;
 
+	/** Link mode: TOKENS_ISSUED messages carry a claim link instead of the tokens; null in token mode. */
+	private ClaimIssuer claimLinks;
+
 	/** To the second, in UTC: a person reads it. */
 	private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
 
@@ -190,6 +195,15 @@ public class Deliverer {
 
 	Mailer mailer() {
 		return mailer;
+	}
+
+	/**
+	 * Link mode: each TOKENS_ISSUED message carries a fresh claim link instead of the tokens, and once
+	 * sent its notification is SENT (payload kept for the claim page), not DELIVERED.
+	 */
+	public Deliverer withClaimLinks(ClaimIssuer issuer) {
+		this.claimLinks = issuer;
+		return this;
 	}
 
 	/** Sends every notification due now, once each. */
@@ -335,8 +349,13 @@ public class Deliverer {
 		}
 		List<String> secrets = secrets(payload);
 		OutgoingMessage message;
+		ClaimLink link = null;
 		try {
-			message = render(payload, n);
+			if (claimLinks != null && "TOKENS_ISSUED".equals(n.kind())) {
+				link = claimLinks.issue(n.id(), n.userId());
+				secrets.add(link.code());
+			}
+			message = render(payload, n, link);
 		}
 		catch (RuntimeException ex) {
 			return failed(n, "the message cannot be rendered: " + ErrorText.describe(ex, secrets), secrets, 1, run);
@@ -388,24 +407,27 @@ public class Deliverer {
 				return Attempt.SEND_FAILED;
 			}
 		}
-		Boolean marked = transactions.execute(status -> store.markDelivered(n.id(), now()));
+		boolean withLink = link != null;
+		Boolean marked = transactions.execute(
+				status -> withLink ? claimLinks.markSent(n.id()) : store.markDelivered(n.id(), now()));
 		if (Boolean.TRUE.equals(marked)) {
-			log.info("notification {} delivered to user {}", n.id(), n.userId());
+			log.info(withLink ? "notification {} sent to user {} with a claim link" : "notification {} delivered to user {}",
+					n.id(), n.userId());
 		}
 		else {
 			log.warn("notification {} (user {}) was sent, but another run had already marked it delivered:"
 					+ " the user may have received it twice", n.id(), n.userId());
 		}
-		report(n, "DELIVERED", n.attempts() + tries, null);
+		report(n, withLink ? "SENT" : "DELIVERED", n.attempts() + tries, null);
 		return Attempt.SENT;
 	}
 
 	/**
-	 * The one place a notification becomes an e-mail: what its user reads is decided by the renderer;
-	 * the engine only addresses it.
+	 * The one place a notification becomes an e-mail: what its user reads is decided by the renderer
+	 * (the tokens, or in link mode a claim link instead); the engine only addresses it.
 	 */
-	private OutgoingMessage render(NotificationPayload payload, Pending n) {
-		return renderer.render(payload).addressed(from, n.email());
+	private OutgoingMessage render(NotificationPayload payload, Pending n, ClaimLink link) {
+		return renderer.render(payload, link).addressed(from, n.email());
 	}
 
 	private Duration throttlePause(int tries) {

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
+import io.keyshift.claim.ClaimIssuer;
 import io.keyshift.store.NotificationStore;
 import io.keyshift.store.NotificationStore.Pending;
 import io.keyshift.store.NotificationStore.RunPending;
@@ -77,6 +78,18 @@ public class DeliveryCommand {
 	/** Database connections the delivery needs at once (senders, and one to read): the pool grows to fit. */
 	private final java.util.function.IntConsumer databaseConnections;
 
+	/** Link mode: prepares the claim links (null when its settings are unusable: printed); null in token mode. */
+	private Supplier<ClaimIssuer> claimLinks;
+
+	/** Token mode: the warning printed before sending. */
+	private String tokenModeWarning;
+
+	/** Link mode: the closing line on the links waiting for their claim (null: none). */
+	private Supplier<String> claimSummary = () -> null;
+
+	/** The claim links of the delivery going on (null in token mode). */
+	private ClaimIssuer activeLinks;
+
 	public DeliveryCommand(NotificationStore store, Supplier<JavaMailSender> mailSender,
 			PlatformTransactionManager transactionManager, MailSettings settings, Clock clock) {
 		this(store, mailSender, transactionManager, settings, clock, connections -> {
@@ -92,6 +105,23 @@ public class DeliveryCommand {
 		this.transactionManager = transactionManager;
 		this.settings = settings;
 		this.clock = clock;
+	}
+
+	/**
+	 * Link mode: TOKENS_ISSUED messages carry a claim link instead of the tokens. {@code setup} is
+	 * asked once the mail settings are checked (null: its settings are unusable, it said why: exit 2);
+	 * {@code summary} gives the closing line about the links that wait for their claim.
+	 */
+	public DeliveryCommand withClaimLinks(Supplier<ClaimIssuer> setup, Supplier<String> summary) {
+		this.claimLinks = setup;
+		this.claimSummary = summary;
+		return this;
+	}
+
+	/** Token mode: the tokens go in the e-mails; {@code warning} is printed before sending. */
+	public DeliveryCommand inTokenMode(String warning) {
+		this.tokenModeWarning = warning;
+		return this;
 	}
 
 	/**
@@ -160,10 +190,22 @@ public class DeliveryCommand {
 					+ " required) or spring.mail.protocol=smtps. Nothing was sent.");
 			return USAGE;
 		}
+		ClaimIssuer links = null;
+		if (claimLinks != null) {
+			links = claimLinks.get();
+			if (links == null) {
+				return USAGE;
+			}
+		}
+		activeLinks = links;
 		long pending = store.countPending();
 		long undeliverable = store.countUndeliverable();
 		if (pending == 0 && !(retryUndeliverable && undeliverable > 0)) {
 			out.println(nothingPending(undeliverable));
+			String waiting = claimSummary.get();
+			if (waiting != null) {
+				out.println(waiting);
+			}
 			return undeliverable == 0 ? OK : undeliverable(undeliverable, null, err);
 		}
 		withTimeouts(sender, settings.timeout());
@@ -197,6 +239,9 @@ public class DeliveryCommand {
 			out.println(String.format("keyshift: deliver --retry-undeliverable: %,d undeliverable notification%s %s"
 					+ " pending again", retried, retried == 1 ? "" : "s", retried == 1 ? "is" : "are"));
 		}
+		if (tokenModeWarning != null) {
+			err.println(tokenModeWarning);
+		}
 		if (!encrypted) {
 			err.println(PLAIN_TEXT_WARNING);
 		}
@@ -211,6 +256,10 @@ public class DeliveryCommand {
 		out.println(String.format("keyshift: deliver: %,d sent, %,d failed, %,d still pending", result.sent(),
 				result.failed(), result.remaining())
 				+ (undeliverableNow == 0 ? "" : String.format(", %,d undeliverable", undeliverableNow)));
+		String waiting = claimSummary.get();
+		if (waiting != null) {
+			out.println(waiting);
+		}
 		if (result.remaining() == 0) {
 			return undeliverableNow == 0 ? OK : undeliverable(undeliverableNow, result.lastError(), err);
 		}
@@ -246,7 +295,7 @@ public class DeliveryCommand {
 				settings.throttlePause(), THROTTLE_RETRIES, settings.progressInterval(), out::println, report);
 		return new Deliverer(store, new MessageRenderer(), cipher, mailer, settings.from(), clock,
 				new TransactionTemplate(transactionManager), settings.backoff(), settings.lease(), settings.pageSize(),
-				sending);
+				sending).withClaimLinks(activeLinks);
 	}
 
 	private Deliverer deliverer(Deliverer checked, DeliveryReport report, PrintStream out) {

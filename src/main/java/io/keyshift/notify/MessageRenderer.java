@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.keyshift.claim.ClaimLink;
 import io.keyshift.report.VisibleText;
 
 /**
@@ -34,6 +35,54 @@ public final class MessageRenderer {
 			case NO_TOKEN -> noTokenIssued(payload);
 			case CHANGED -> tokensChanged(payload);
 		};
+	}
+
+	/**
+	 * The message in link mode: a TOKENS_ISSUED message with {@code link} names the tokens (account,
+	 * name, hint, permissions) and carries the claim link instead of their values. Other kinds carry
+	 * no secret and need no link: they are rendered as in token mode. A null link is token mode.
+	 */
+	public RenderedMessage render(NotificationPayload payload, ClaimLink link) {
+		if (link == null || kind(payload.kind()) != Kind.TOKENS) {
+			return render(payload);
+		}
+		return tokensByLink(payload, link);
+	}
+
+	/** When a link expires, to the minute, in UTC: a person reads it. */
+	private static final java.time.format.DateTimeFormatter EXPIRES = java.time.format.DateTimeFormatter
+		.ofPattern("d MMMM yyyy, HH:mm 'UTC'", Locale.ENGLISH);
+
+	private RenderedMessage tokensByLink(NotificationPayload payload, ClaimLink link) {
+		List<NotificationPayload.TokenEntry> tokens = payload.tokens() == null ? List.of() : payload.tokens();
+		if (tokens.isEmpty()) {
+			throw new IllegalArgumentException("a TOKENS_ISSUED notification without tokens");
+		}
+		Doc doc = new Doc();
+		doc.paragraph("Hello,");
+		doc.paragraph(tokensIntro());
+		doc.warning("We never send tokens by e-mail. " + (tokens.size() == 1 ? "Your token waits" : "Your tokens wait")
+				+ " for you on a page that shows " + (tokens.size() == 1 ? "it" : "them") + " once. Open this link"
+				+ " (it works once, and until " + EXPIRES.format(link.expiresAt()) + "):");
+		doc.link(link.url());
+		doc.paragraph(link.keyCheckWaived()
+				? "Your administrator has waived the legacy API key check for this link: the page shows your tokens"
+						+ " without asking for your key."
+				: "The page asks for your current legacy API key, to make sure the tokens reach you and nobody else."
+						+ " After 5 wrong keys the link locks; your administrator can send you a new one.");
+		doc.paragraph("If the page asks for a claim code, paste this one: " + link.code());
+		doc.paragraph("Copy each token when the page shows it and keep it in a password manager or secret store:"
+				+ " the page shows it only once, and it is not stored anywhere in readable form.");
+		doc.heading(tokens.size() == 1 ? "Your new token" : "Your new tokens");
+		for (NotificationPayload.TokenEntry token : tokens) {
+			doc.token(account(token.accountId(), token.accountName()), token.name(), null, token.hint(),
+					Permissions.describe(token.permissions()));
+		}
+		changes(doc, payload);
+		steps(doc, Kind.TOKENS, usage(payload), tokens.size());
+		doc.paragraph("Do not forward this message: the link is yours. If you did not expect it, or the page says the"
+				+ " tokens were claimed already and it was not you, tell your administrator at once.");
+		return doc.finish(TOKENS_SUBJECT);
 	}
 
 	/**
@@ -350,19 +399,28 @@ public final class MessageRenderer {
 			html.append("</ol>\n");
 		}
 
+		void link(String url) {
+			text.append("  ").append(url).append("\n\n");
+			html.append("<p><a href=\"").append(escape(url)).append("\">").append(escape(url)).append("</a></p>\n");
+		}
+
+		/** A token's table; without {@code token} (link mode) the value's line is left out. */
 		void token(String account, String name, String token, String hint, String permissions) {
-			text.append(account).append('\n')
-				.append("  Token name:   ").append(name).append('\n')
-				.append("  Token:        ").append(token).append('\n')
-				.append("  Ends in:      ").append(hint).append('\n')
+			text.append(account).append('\n').append("  Token name:   ").append(name).append('\n');
+			if (token != null) {
+				text.append("  Token:        ").append(token).append('\n');
+			}
+			text.append("  Ends in:      ").append(hint).append('\n')
 				.append("  Permissions:  ").append(permissions).append("\n\n");
 			html.append("<table style=\"border-collapse:collapse;margin:12px 0\">\n")
 				.append("<tr><th colspan=\"2\" style=\"text-align:left;padding:4px 0\">").append(escape(account))
 				.append("</th></tr>\n")
-				.append(row("Token name", escape(name)))
-				.append(row("Token", "<code style=\"font-size:1.05em;background:#f4f4f4;padding:2px 4px\">"
-						+ escape(token) + "</code>"))
-				.append(row("Ends in", escape(hint)))
+				.append(row("Token name", escape(name)));
+			if (token != null) {
+				html.append(row("Token", "<code style=\"font-size:1.05em;background:#f4f4f4;padding:2px 4px\">"
+						+ escape(token) + "</code>"));
+			}
+			html.append(row("Ends in", escape(hint)))
 				.append(row("Permissions", escape(permissions)))
 				.append("</table>\n");
 		}

@@ -137,7 +137,8 @@ class DeliverCommandIT {
 	}
 
 	private int deliver(int smtpPort, String... more) {
-		List<String> args = new ArrayList<>(List.of("deliver", "--delivery-key-file", key.toString(),
+		// token mode: these tests read the tokens from the messages (link mode: ClaimPagesIT)
+		List<String> args = new ArrayList<>(List.of("deliver", "--mode", "token", "--delivery-key-file", key.toString(),
 				"--spring.mail.host=127.0.0.1", "--spring.mail.port=" + smtpPort, "--keyshift.mail.from=" + FROM,
 				"--spring.mail.properties.mail.smtp.connectiontimeout=5000",
 				"--spring.mail.properties.mail.smtp.timeout=5000"));
@@ -235,10 +236,14 @@ class DeliverCommandIT {
 			+ " tokens go to the mail server unencrypted. Set spring.mail.properties.mail.smtp.starttls.enable=true"
 			+ " and keyshift.mail.require-tls=true to refuse to send without TLS." + System.lineSeparator();
 
-	/** What deliver printed to stderr after its one warning line about plain SMTP. */
+	/** Token mode puts the tokens in the e-mails: deliver says so once before it sends. */
+	private static final String TOKEN_MODE_WARNING = io.keyshift.claim.LinkDelivery.TOKEN_MODE_WARNING
+			+ System.lineSeparator();
+
+	/** What deliver printed to stderr after its warning lines about token mode and plain SMTP. */
 	private String errAfterWarning() {
-		assertThat(err()).startsWith(PLAIN_SMTP_WARNING);
-		return err().substring(PLAIN_SMTP_WARNING.length());
+		assertThat(err()).startsWith(TOKEN_MODE_WARNING + PLAIN_SMTP_WARNING);
+		return err().substring(TOKEN_MODE_WARNING.length() + PLAIN_SMTP_WARNING.length());
 	}
 
 	private static int expectedTokens(String email) {

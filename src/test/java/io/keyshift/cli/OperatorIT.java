@@ -258,7 +258,7 @@ class OperatorIT {
 	}
 
 	private int deliver(Path key, int port, String... more) {
-		List<String> args = new ArrayList<>(List.of("deliver", "--delivery-key-file", key.toString(),
+		List<String> args = new ArrayList<>(List.of("deliver", "--mode", "token", "--delivery-key-file", key.toString(),
 				"--spring.mail.host=127.0.0.1", "--spring.mail.port=" + port, "--keyshift.mail.from=it@example.com",
 				"--spring.mail.properties.mail.smtp.connectiontimeout=5000"));
 		args.addAll(List.of(more));

@@ -2,6 +2,7 @@ package io.keyshift.notify;
 
 import java.util.List;
 
+import io.keyshift.claim.ClaimLink;
 import io.keyshift.notify.NotificationPayload.SkippedEntry;
 import io.keyshift.notify.NotificationPayload.TokenEntry;
 import io.keyshift.notify.NotificationPayload.UsageEntry;
@@ -38,6 +39,32 @@ class MessageRendererTests {
 				"admin on projects 12, 15; developer on all projects", "job_viewer on project 99");
 		assertThat(m.html()).contains(TOKEN_A, TOKEN_B, "Spice Harvesting (account 1201)",
 				"admin on projects 12, 15; developer on all projects");
+	}
+
+	@Test
+	void linkModeNamesEveryTokenAndCarriesTheLinkButNoTokenValue() {
+		ClaimLink link = new ClaimLink(java.util.UUID.fromString("7d4f2b9e-0c1a-4e8f-9b3d-2a6c5e1f0a9b"),
+				"https://keys.example.com/claim/7d4f2b9e-0c1a-4e8f-9b3d-2a6c5e1f0a9b#" + "c".repeat(43),
+				"c".repeat(43), java.time.OffsetDateTime.parse("2026-12-14T17:05:00Z"), false);
+		RenderedMessage m = renderer.render(tokensIssued(List.of()), link);
+
+		assertThat(m.text() + m.html()).doesNotContain(TOKEN_A, TOKEN_B, "dbtu_");
+		assertThat(m.text()).contains("We never send tokens by e-mail", link.url(), "until 14 December 2026, 17:05 UTC",
+				"paste this one: " + "c".repeat(43), "current legacy API key", "Spice Harvesting (account 1201)",
+				"Migrated from legacy API key 7", "0001", "0002", "admin on projects 12, 15; developer on all projects",
+				"What to do now");
+		assertThat(m.html()).contains("<a href=\"" + link.url() + "\">", "Guild &lt;Navigators&gt; &amp; &quot;Co&quot;");
+		assertThat(link.toString()).doesNotContain("c".repeat(43));
+	}
+
+	@Test
+	void linkModeLeavesMessagesWithoutSecretsAsTheyAre() {
+		NotificationPayload none = new NotificationPayload("NO_TOKEN_ISSUED", 42, "ana@example.com", List.of(),
+				List.of(new SkippedEntry(1201L, "Spice", "PLAN_NOT_ELIGIBLE")), List.of());
+		ClaimLink link = new ClaimLink(java.util.UUID.randomUUID(), "https://k.example.com/claim/x#y", "y",
+				java.time.OffsetDateTime.parse("2026-12-14T17:05:00Z"), false);
+		assertThat(renderer.render(none, link)).isEqualTo(renderer.render(none));
+		assertThat(renderer.render(none, link).text()).doesNotContain("https://k.example.com");
 	}
 
 	@Test

@@ -1,0 +1,34 @@
+package io.keyshift.claim;
+
+import java.io.IOException;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The headers of every response of {@code keyshift serve}: nothing is cached (a page may show
+ * tokens), no referrer leaves the page, the page runs only its own script and style and cannot be
+ * framed, and forms post only to this server.
+ */
+final class SecurityHeaders extends OncePerRequestFilter {
+
+	static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
+			+ " img-src 'self'; connect-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		response.setHeader("Cache-Control", "no-store");
+		response.setHeader("Pragma", "no-cache");
+		response.setHeader("Referrer-Policy", "no-referrer");
+		response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+		response.setHeader("X-Content-Type-Options", "nosniff");
+		response.setHeader("X-Frame-Options", "DENY");
+		response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+		chain.doFilter(request, response);
+	}
+}
