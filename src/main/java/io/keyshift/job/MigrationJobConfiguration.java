@@ -119,7 +119,8 @@ public class MigrationJobConfiguration {
 		boolean rehearsal = Boolean.parseBoolean(dryRun);
 		return new RevocationValve(new UserCaseSource(jdbc, runId), new ValveStore(jdbc, runId),
 				new Decider(rehearsal, Boolean.parseBoolean(revoke)), rehearsal,
-				maxRevocations.isBlank() ? null : Long.valueOf(maxRevocations), properties.chunkSize());
+				maxRevocations.isBlank() ? null : Long.valueOf(maxRevocations), properties.chunkSize(),
+				properties.effectiveThreads());
 	}
 
 	/**

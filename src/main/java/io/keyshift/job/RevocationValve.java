@@ -1,5 +1,12 @@
 package io.keyshift.job;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
 import io.keyshift.migration.Decider;
 import io.keyshift.migration.Decision;
 import io.keyshift.migration.UserCase;
@@ -41,9 +48,15 @@ public class RevocationValve implements Tasklet {
 
 	private final int pageSize;
 
-	/** @param maxRevocations the operator's limit, or null for the default */
+	private final int threads;
+
+	/**
+	 * @param maxRevocations the operator's limit, or null for the default
+	 * @param threads how many ranges of users are counted at once (the migrate step's workers)
+	 */
 	public RevocationValve(UserCaseSource users, ValveStore store, Decider decider, boolean dryRun,
-			Long maxRevocations, int pageSize) {
+			Long maxRevocations, int pageSize, int threads) {
+		this.threads = Math.max(1, threads);
 		this.users = users;
 		this.store = store;
 		this.decider = decider;
@@ -89,13 +102,55 @@ public class RevocationValve implements Tasklet {
 				+ planned + ".";
 	}
 
-	/** One pass over the users in scope, decided as the migrate step will (but written nowhere). */
+	/**
+	 * One pass over the users in scope, decided as the migrate step will (but written nowhere): the
+	 * users cut into as many ranges as the migrate step has workers, counted side by side.
+	 */
 	private long countRevocations() {
+		List<Long> cuts = users.boundaries(threads);
+		if (cuts.isEmpty()) {
+			return countRevocations(0, Long.MAX_VALUE);
+		}
+		List<long[]> ranges = new ArrayList<>();
+		long from = 0;
+		for (long cut : cuts) {
+			ranges.add(new long[] { from, cut });
+			from = cut;
+		}
+		ranges.add(new long[] { from, Long.MAX_VALUE });
+		ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, ranges.size()));
+		try {
+			List<Future<Long>> counts = new ArrayList<>();
+			for (long[] range : ranges) {
+				counts.add(pool.submit(() -> countRevocations(range[0], range[1])));
+			}
+			long revocations = 0;
+			for (Future<Long> count : counts) {
+				revocations += count.get();
+			}
+			return revocations;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("the revocation check was interrupted", ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(ex.getCause());
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	/** The revocations among the users with {@code after < user_id <= upTo}, a page at a time. */
+	private long countRevocations(long after, long upTo) {
 		long revocations = 0;
-		long after = 0;
 		boolean complete = false;
 		while (!complete) {
-			UserCaseSource.Page page = users.page(after, Long.MAX_VALUE, pageSize);
+			UserCaseSource.Page page = users.page(after, upTo, pageSize);
 			for (UserCase user : page.users()) {
 				for (Decision d : decider.decide(user).decisions()) {
 					if (d.revokesToken()) {

@@ -35,8 +35,11 @@ public class UserCaseSource {
 
 	private final long runId;
 
-	/** This run's accounts by id, read on the first page (see {@link #accounts()}). */
-	private Map<Long, Account> accounts;
+	/**
+	 * This run's accounts by id, read on the first page (see {@link #accounts()}); volatile, as the
+	 * revocation check's threads share one source.
+	 */
+	private volatile Map<Long, Account> accounts;
 
 	public UserCaseSource(JdbcTemplate jdbc, long runId) {
 		this.jdbc = jdbc;
