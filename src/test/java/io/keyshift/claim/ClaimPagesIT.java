@@ -122,6 +122,16 @@ class ClaimPagesIT {
 		assertThat(post(link.page(), Map.of("code", link.code(), "legacy_key", legacyKey, "csrf", "x" + csrf))
 			.statusCode()).isEqualTo(403);
 		assertThat(claimState(link)).isEqualTo("OPEN|0");
+		// a form Tomcat cannot decode (a malformed escape after the real key): one line, 400, the key in no log
+		HttpResponse<String> malformed = http.send(HttpRequest.newBuilder(URI.create(link.page()))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("csrf=" + URLEncoder.encode(csrf, StandardCharsets.UTF_8)
+					+ "&code=" + URLEncoder.encode(link.code(), StandardCharsets.UTF_8) + "&legacy_key="
+					+ URLEncoder.encode(legacyKey, StandardCharsets.UTF_8) + "%C3%28zz%ZZ"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(malformed.statusCode()).isEqualTo(400);
+		securityHeaders(malformed);
+		assertThat(claimState(link)).isEqualTo("OPEN|0");
 		// a wrong code: refused, not counted as a wrong key
 		HttpResponse<String> wrongCode = post(link.page(), form(link.code().substring(1) + "A", legacyKey, csrf));
 		assertThat(wrongCode.statusCode()).isEqualTo(403);
@@ -254,6 +264,7 @@ class ClaimPagesIT {
 		assertThat(jdbc.queryForObject("select count(*) from batch_job_execution", Long.class)).isEqualTo(1);
 		// every refusal is one log line
 		assertThat(output.getOut()).contains("claim refused: missing or wrong CSRF value")
+			.contains("claim refused: the form could not be read")
 			.contains("claim refused: wrong claim code").contains("claim refused: wrong legacy key, failure 1 of 5")
 			.contains("the claim is locked until the operator reissues it").contains("claim refused: the link expired")
 			.contains("claim refused: too many requests from this client");
