@@ -125,6 +125,10 @@ final class MigrateCli implements CliCommand {
 			settings.add("--keyshift.pause-file=" + pause.toAbsolutePath().normalize());
 		}
 		if (remote) {
+			if (maxRate != null || pauseFile != null) {
+				// the workers on other hosts would not honour them: refused rather than ignored
+				throw new UsageException("--max-rate and --pause-file work on local runs only, not with --remote");
+			}
 			settings.add("--keyshift.remote.role=manager");
 		}
 		return settings;

@@ -62,8 +62,28 @@ public class PartitionRequests {
 		this.refuse = refuse;
 	}
 
+	/**
+	 * The partitions this worker is running now: a request RabbitMQ redelivers to this same worker
+	 * (a lost connection, its consumer timeout) while the first copy still runs is dropped, as the
+	 * claim alone cannot tell (it is this worker's already).
+	 */
+	private final java.util.Set<Long> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	public void handle(StepExecutionRequest request) {
 		long id = request.getStepExecutionId();
+		if (!running.add(id)) {
+			log.info("worker: partition " + id + " is running here already; redelivered request dropped");
+			return;
+		}
+		try {
+			handleOnce(request, id);
+		}
+		finally {
+			running.remove(id);
+		}
+	}
+
+	private void handleOnce(StepExecutionRequest request, long id) {
 		StepExecution partition = jobRepository.getStepExecution(id);
 		if (partition == null) {
 			log.warn("worker: no partition " + id + " in the job repository (another database?); request dropped");

@@ -75,6 +75,14 @@ class CommandLineTests {
 		assertThatThrownBy(() -> ((MigrateCli) parse("migrate", "--input", "in", "--max-rate", "-5").command()).settings())
 			.isInstanceOf(UsageException.class)
 			.hasMessage("--max-rate takes a number of users per second, 0 (no limit) or more, not '-5'");
+		// remote workers would not honour them: refused, not ignored
+		assertThatThrownBy(() -> ((MigrateCli) parse("migrate", "--input", "in", "--remote", "--max-rate", "50").command())
+			.settings()).isInstanceOf(UsageException.class)
+			.hasMessage("--max-rate and --pause-file work on local runs only, not with --remote");
+		assertThatThrownBy(() -> ((MigrateCli) parse("migrate", "--input", "in", "--remote", "--pause-file", "p").command())
+			.settings()).isInstanceOf(UsageException.class);
+		assertThat(((MigrateCli) parse("migrate", "--input", "in", "--remote").command()).settings())
+			.containsExactly("--keyshift.remote.role=manager");
 		assertThatThrownBy(() -> ((MigrateCli) parse("migrate", "--input", "in", "--max-rate", "fast").command()).settings())
 			.isInstanceOf(UsageException.class).hasMessage("--max-rate takes a whole number, not 'fast'");
 	}
