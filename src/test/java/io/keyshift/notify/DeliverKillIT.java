@@ -58,7 +58,10 @@ class DeliverKillIT {
 			try (HikariDataSource pool = db.migratedPool(2)) {
 				seed(new JdbcTemplate(pool), cipher);
 			}
-			List<String> args = new ArrayList<>(List.of("deliver", "--delivery-key-file", keyFile.toString()));
+			// token mode: the messages carry the tokens and each notification ends DELIVERED with its payload
+			// erased when the server accepts it (link mode ends SENT, the claim page erases; ClaimPagesIT)
+			List<String> args = new ArrayList<>(List.of("deliver", "--mode", "token", "--delivery-key-file",
+					keyFile.toString()));
 			args.addAll(db.springArgs());
 			args.addAll(List.of("--spring.mail.host=127.0.0.1", "--spring.mail.port=" + server.port(),
 					"--keyshift.mail.from=keyshift@example.com", "--keyshift.mail.connections=" + CONNECTIONS,
