@@ -12,6 +12,6 @@ public record DatabaseStatus(List<RunStatus> runs, Map<String, Long> notificatio
 
 	public DatabaseStatus {
 		runs = List.copyOf(runs);
-		notifications = Map.copyOf(notifications);
+		notifications = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(notifications)); // in name order
 	}
 }

@@ -31,7 +31,7 @@ public record RunStatus(long runId, boolean dryRun, boolean revokeLegacyKeys, St
 
 	public RunStatus {
 		ranBy = List.copyOf(ranBy);
-		outcomes = Map.copyOf(outcomes);
+		outcomes = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(outcomes)); // in name order, every JVM
 	}
 
 	/**
