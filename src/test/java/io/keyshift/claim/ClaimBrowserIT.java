@@ -89,7 +89,10 @@ class ClaimBrowserIT {
 		// a wrong key
 		browser.findElement(By.id("legacy_key")).sendKeys("ak_this_is_not_the_users_key_0000");
 		browser.findElement(By.id("claim")).click();
-		assertThat(browser.findElement(By.id("error")).getText()).contains("That is not your current legacy API key");
+		// the refusal is a new page: wait for it (a loaded machine takes seconds to answer)
+		WebElement error = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(60))
+			.until(org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(By.id("error")));
+		assertThat(error.getText()).contains("That is not your current legacy API key");
 		assertThat(browser.getPageSource()).doesNotContain("dbtu_");
 		assertThat(state(link)).isEqualTo("OPEN|1");
 
