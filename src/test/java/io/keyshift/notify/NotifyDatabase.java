@@ -19,7 +19,6 @@ import org.flywaydb.core.Flyway;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -38,7 +37,8 @@ final class NotifyDatabase implements AutoCloseable {
 
 	private final TestDatabase postgres;
 
-	private final SingleConnectionDataSource h2;
+	/** The in-memory H2 database's pool; null otherwise. */
+	private final HikariDataSource h2;
 
 	private final JdbcTemplate jdbc;
 
@@ -47,7 +47,7 @@ final class NotifyDatabase implements AutoCloseable {
 	/** The pool of a database made for several connections at once; null otherwise. */
 	private HikariDataSource pool;
 
-	private NotifyDatabase(Kind kind, TestDatabase postgres, SingleConnectionDataSource h2, JdbcTemplate jdbc) {
+	private NotifyDatabase(Kind kind, TestDatabase postgres, HikariDataSource h2, JdbcTemplate jdbc) {
 		this.kind = kind;
 		this.postgres = postgres;
 		this.h2 = h2;
@@ -57,9 +57,14 @@ final class NotifyDatabase implements AutoCloseable {
 	static NotifyDatabase create(Kind kind, Path folder) {
 		NotifyDatabase db;
 		if (kind == Kind.H2) {
-			SingleConnectionDataSource ds = new SingleConnectionDataSource(
-					"jdbc:h2:mem:notify_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1", "sa",
-					"", true);
+			// a pool, not one shared connection: deliver sends from several threads, and threads
+			// sharing one connection end each other's transactions ("Cannot commit when
+			// autoCommit is enabled", seen in CI)
+			HikariDataSource ds = new HikariDataSource();
+			ds.setJdbcUrl("jdbc:h2:mem:notify_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1");
+			ds.setUsername("sa");
+			ds.setPassword("");
+			ds.setMaximumPoolSize(8);
 			db = new NotifyDatabase(kind, null, ds, new JdbcTemplate(ds));
 		}
 		else {
@@ -181,7 +186,7 @@ final class NotifyDatabase implements AutoCloseable {
 		}
 		if (h2 != null) {
 			jdbc.execute("shutdown");
-			h2.destroy();
+			h2.close();
 		}
 		if (postgres != null) {
 			postgres.close();
