@@ -9,8 +9,9 @@
 #    discard it (installed with apt-get, non-interactively, when missing; the configuration is
 #    rewritten only when this script installed it, or when BENCH_POSTFIX_CONFIGURE=1);
 # 3. for each connection count: a fresh copy of the migrated database (CREATE DATABASE ... TEMPLATE),
-#    then `java -jar target/keyshift.jar deliver` as its own process under /usr/bin/time -v;
+#    then `bin/keyshift deliver` (the launcher, as the README runs it) as its own process under /usr/bin/time -v;
 # 4. one more case with keyshift.mail.max-rate (BENCH_MAX_RATE, default 100 messages/s) at 4 connections.
+# BENCH_MODE=link (default: deliver's default, a claim link per message) or token (the token e-mail).
 #
 # Per case: wall time of the deliver process, messages sent (its summary line), messages/s (sent /
 # wall, JVM start included), peak RSS, exit code. A Markdown table goes to stdout and to
@@ -27,6 +28,7 @@ shift || true
 CONNECTIONS=("$@")
 ((${#CONNECTIONS[@]})) || CONNECTIONS=(1 2 4 8)
 MAX_RATE=${BENCH_MAX_RATE:-100}
+MODE=${BENCH_MODE:-link}
 if ! [[ $USERS =~ ^[0-9]+$ ]]; then
   echo "usage: bench/deliver.sh [USERS] [CONNECTIONS...]   (numbers; defaults 100000, 1 2 4 8)" >&2
   exit 2
@@ -121,16 +123,17 @@ run_deliver() { # run_deliver NAME CONNECTIONS MAX_RATE_OR_EMPTY
   drop_db "$db"
   psql -X -q -d postgres -c "create database \"$db\" template \"$TEMPLATE\"" >/dev/null
   CREATED_DBS+=("$db")
-  local args=(--spring.mail.host=127.0.0.1 --spring.mail.port=25 --keyshift.mail.from=keyshift@example.com
+  local args=(--mode "$MODE" --spring.mail.host=127.0.0.1 --spring.mail.port=25 --keyshift.mail.from=keyshift@example.com
     --keyshift.mail.connections="$conns" --keyshift.mail.report-dir="$dir/reports")
   [[ -n $rate ]] && args+=(--keyshift.mail.max-rate="$rate")
-  say "$name: deliver, $conns connection(s)${rate:+, max-rate $rate}"
+  [[ $MODE == link ]] && args+=(--keyshift.claim.base-url=https://keyshift.example.com)
+  say "$name: deliver ($MODE mode), $conns connection(s)${rate:+, max-rate $rate}"
   local start end rc
   start=$(date +%s%N)
   set +e
   (cd "$dir" && SPRING_DATASOURCE_URL="$JDBC_BASE/$db" SPRING_DATASOURCE_USERNAME="$PGUSER" \
     SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" /usr/bin/time -v -o "$dir/time.txt" \
-    ${BENCH_SECONDS:+timeout -s TERM -k 60 "$BENCH_SECONDS"} java -jar "$JAR" deliver --delivery-key-file "$KEY" "${args[@]}" \
+    ${BENCH_SECONDS:+timeout -s TERM -k 60 "$BENCH_SECONDS"} env KEYSHIFT_JAR="$JAR" "$ROOT/bin/keyshift" deliver --delivery-key-file "$KEY" "${args[@]}" \
     >"$dir/stdout.log" 2>"$dir/stderr.log")
   rc=$?
   set -e
@@ -154,7 +157,7 @@ run_deliver "c4-rate$MAX_RATE" 4 "$MAX_RATE"
   echo
   echo "Machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); $(java -version 2>&1 | head -n 1);"
   echo "Postfix $POSTFIX_VERSION on 127.0.0.1:25 (discard transport); PostgreSQL $(psql -X -d postgres -Atc 'show server_version')."
-  echo "Command: ${BENCH_SECONDS:+BENCH_SECONDS=$BENCH_SECONDS }BENCH_MAX_RATE=$MAX_RATE bench/deliver.sh $USERS ${CONNECTIONS[*]}"
+  echo "Command: ${BENCH_SECONDS:+BENCH_SECONDS=$BENCH_SECONDS }BENCH_MODE=$MODE BENCH_MAX_RATE=$MAX_RATE bench/deliver.sh $USERS ${CONNECTIONS[*]}"
   echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   echo "| case | connections | max-rate | sent | wall s | msg/s (sent / wall) | msg/s (its last progress line) | peak RSS MiB | exit |"
