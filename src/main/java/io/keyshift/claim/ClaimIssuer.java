@@ -45,6 +45,16 @@ public class ClaimIssuer {
 				waivedBy != null);
 	}
 
+	/**
+	 * The stand-in link of a dry run: the page's address with a placeholder where each message's own
+	 * link goes, no claim made and no secret; it would expire {@code keyshift.claim.ttl} from now.
+	 */
+	public ClaimLink placeholder() {
+		OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+		return new ClaimLink(null, settings.placeholderUrl(), "[a code of its own, made when the message is sent]",
+				now.plus(settings.ttl()), false);
+	}
+
 	/** The message with the link went out: the notification waits for its claim (SENT). */
 	public boolean markSent(UUID notificationId) {
 		return store.markSent(notificationId, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));

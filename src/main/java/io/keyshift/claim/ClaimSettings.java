@@ -66,10 +66,19 @@ public record ClaimSettings(String baseUrl, @DefaultValue("14d") Duration ttl, @
 
 	/** The page of claim {@code id}, with {@code code} in the fragment. */
 	String url(java.util.UUID id, String code) {
+		return base() + "/claim/" + id + "#" + code;
+	}
+
+	/** What a dry run shows where each message's own link goes. */
+	String placeholderUrl() {
+		return base() + "/claim/[a link of its own, made when the message is sent]";
+	}
+
+	private String base() {
 		String base = baseUrl.strip();
 		while (base.endsWith("/")) {
 			base = base.substring(0, base.length() - 1);
 		}
-		return base + "/claim/" + id + "#" + code;
+		return base;
 	}
 }

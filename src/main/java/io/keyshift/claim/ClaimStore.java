@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.keyshift.store.Actor;
+import io.keyshift.store.NotificationStore.Pending;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -158,48 +159,120 @@ public class ClaimStore {
 		return Boolean.TRUE.equals(done);
 	}
 
-	/** What {@link #reissue} did for one user. */
-	public record Reissue(long userId, UUID notificationId, String outcome) {
+	/**
+	 * What {@link #reissue} did with one notification of a user ({@code notificationId} null for
+	 * NONE and CLAIMED, which name no unclaimed one). {@code due}: when a NOT_DUE one is due.
+	 */
+	public record Reissue(long userId, UUID notificationId, String outcome, OffsetDateTime due) {
+
+		/** Whether the notification was changed (put back in the queue for a fresh link). */
+		public boolean changed() {
+			return List.of("REISSUED", "QUEUED", "RETRIED").contains(outcome);
+		}
 	}
 
 	/**
-	 * Puts the user's unclaimed TOKENS_ISSUED notification back in the queue for a fresh link: its
-	 * open or locked claims die at once (REPLACED), and the next {@code deliver} sends a new link.
-	 * {@code waivedBy}: the operator who waives the legacy key check for that link (null: the check
-	 * applies). Outcome: REISSUED, CLAIMED (tokens claimed already: nothing to resend), QUEUED (the
-	 * notification is still pending; its links, if any, were killed), NONE (no such notification).
+	 * The unclaimed TOKENS_ISSUED notifications of these users that hold a payload (PENDING, SENT or
+	 * UNDELIVERABLE), as deliver reads them: what {@link #reissue} may put back in the queue, for the
+	 * delivery key to be tried on first.
 	 */
-	public List<Reissue> reissue(List<Long> userIds, String waivedBy, OffsetDateTime now) {
-		List<Reissue> out = new ArrayList<>();
+	public List<Pending> unclaimed(List<Long> userIds) {
+		List<Pending> out = new ArrayList<>();
 		for (long userId : userIds) {
-			out.add(transactions.execute(status -> reissueOne(userId, waivedBy, now)));
+			out.addAll(jdbc.query("""
+					select id, user_id, email, kind, payload, attempts, last_error, created_at, run_id
+					from token_notification
+					where user_id = ? and kind = 'TOKENS_ISSUED' and status <> 'DELIVERED' and payload is not null
+					order by created_at, id""", ClaimStore::pending, userId));
 		}
 		return out;
 	}
 
-	private Reissue reissueOne(long userId, String waivedBy, OffsetDateTime now) {
-		List<UUID> ids = jdbc.queryForList("""
-				select id from token_notification
-				where user_id = ? and kind = 'TOKENS_ISSUED'
-				order by case when status = 'DELIVERED' then 1 else 0 end, created_at desc, id desc
-				fetch first 1 rows only""", UUID.class, userId);
-		if (ids.isEmpty()) {
-			return new Reissue(userId, null, "NONE");
+	/**
+	 * Puts every unclaimed TOKENS_ISSUED notification of each user that holds a payload back in the
+	 * queue for a fresh link, each in its own transaction: its open or locked claims die at once
+	 * (REPLACED), and the next {@code deliver} sends a new link. {@code waivedBy}: the operator who
+	 * waives the legacy key check for those links (null: the check applies). Outcomes, one per
+	 * notification: REISSUED (its link had been sent), QUEUED (still pending and due), RETRIED (it was
+	 * UNDELIVERABLE: pending again, like {@code --retry-undeliverable}), NOT_DUE (pending, but leased
+	 * by a deliver sending it now or waiting for its retry: left alone, the lease is not broken),
+	 * BUSY (it changed while this ran: left alone); or, for a user with none, CLAIMED (tokens
+	 * claimed already) or NONE (no such notification).
+	 */
+	public List<Reissue> reissue(List<Long> userIds, String waivedBy, OffsetDateTime now) {
+		List<Reissue> out = new ArrayList<>();
+		for (long userId : userIds) {
+			List<Pending> unclaimed = unclaimed(List.of(userId));
+			if (unclaimed.isEmpty()) {
+				Long claimed = jdbc.queryForObject("""
+						select count(*) from token_notification
+						where user_id = ? and kind = 'TOKENS_ISSUED' and status = 'DELIVERED'""", Long.class, userId);
+				out.add(new Reissue(userId, null, claimed != null && claimed > 0 ? "CLAIMED" : "NONE", null));
+			}
+			for (Pending n : unclaimed) {
+				out.add(transactions.execute(status -> reissueOne(n, waivedBy, now)));
+			}
 		}
-		UUID id = ids.get(0);
-		String status = jdbc.queryForObject("select status from token_notification where id = ?", String.class, id);
-		if ("DELIVERED".equals(status)) {
-			return new Reissue(userId, id, "CLAIMED");
+		return out;
+	}
+
+	private Reissue reissueOne(Pending n, String waivedBy, OffsetDateTime now) {
+		String status = jdbc.queryForObject("select status from token_notification where id = ?", String.class,
+				n.id());
+		OffsetDateTime due = jdbc.queryForObject("select next_attempt_at from token_notification where id = ?",
+				(rs, i) -> time(rs, 1), n.id());
+		int changed;
+		String outcome;
+		if ("SENT".equals(status)) {
+			outcome = "REISSUED";
+			changed = jdbc.update("""
+					update token_notification
+					set status = 'PENDING', attempts = 0, last_error = null, next_attempt_at = null,
+					    claim_key_check_waived_by = ?
+					where id = ? and status = 'SENT'""", waivedBy, n.id());
+		}
+		else if ("UNDELIVERABLE".equals(status)) {
+			// as --retry-undeliverable: attempts and the server's last reply stay as a record
+			outcome = "RETRIED";
+			changed = jdbc.update("""
+					update token_notification
+					set status = 'PENDING', next_attempt_at = null, claim_key_check_waived_by = ?
+					where id = ? and status = 'UNDELIVERABLE'""", waivedBy, n.id());
+		}
+		else if ("PENDING".equals(status) && due != null && due.isAfter(now)) {
+			// a deliver holds its lease (or it waits for its retry): breaking that could send it twice
+			return new Reissue(n.userId(), n.id(), "NOT_DUE", due);
+		}
+		else {
+			outcome = "QUEUED";
+			changed = jdbc.update("""
+					update token_notification
+					set attempts = 0, last_error = null, claim_key_check_waived_by = ?
+					where id = ? and status = 'PENDING' and (next_attempt_at is null or next_attempt_at <= ?)""",
+					waivedBy, n.id(), now);
+		}
+		if (changed != 1) {
+			return new Reissue(n.userId(), n.id(), "BUSY", null);
 		}
 		jdbc.update("""
 				update token_claim set state = 'REPLACED', replaced_at = ?
-				where notification_id = ? and state in ('OPEN', 'LOCKED')""", now, id);
-		jdbc.update("""
-				update token_notification
-				set status = 'PENDING', attempts = 0, last_error = null, next_attempt_at = null,
-				    claim_key_check_waived_by = ?
-				where id = ? and status in ('PENDING', 'SENT')""", waivedBy, id);
-		return new Reissue(userId, id, "PENDING".equals(status) ? "QUEUED" : "REISSUED");
+				where notification_id = ? and state in ('OPEN', 'LOCKED')""", now, n.id());
+		return new Reissue(n.userId(), n.id(), outcome, null);
+	}
+
+	/**
+	 * The SENT notifications whose links expired unclaimed, as deliver reads them: what
+	 * {@link #reissueExpired} puts back in the queue, for the delivery key to be tried on first.
+	 */
+	public List<Pending> expiredUnclaimed(OffsetDateTime now) {
+		return jdbc.query("""
+				select n.id, n.user_id, n.email, n.kind, n.payload, n.attempts, n.last_error, n.created_at, n.run_id
+				from token_notification n
+				where n.status = 'SENT'
+				  and not exists (select 1 from token_claim c
+				                  where c.notification_id = n.id
+				                    and (c.state = 'LOCKED' or (c.state = 'OPEN' and c.expires_at > ?)))
+				order by n.id""", ClaimStore::pending, now);
 	}
 
 	/**
@@ -245,6 +318,11 @@ public class ClaimStore {
 					rs.next();
 					return new Waiting(rs.getLong(1), rs.getLong(2), rs.getLong(3));
 				}, now);
+	}
+
+	private static Pending pending(ResultSet rs, int row) throws SQLException {
+		return new Pending(rs.getObject(1, UUID.class), rs.getLong(2), rs.getString(3), rs.getString(4),
+				rs.getString(5), rs.getInt(6), rs.getString(7), time(rs, 8), rs.getLong(9));
 	}
 
 	private static OffsetDateTime time(ResultSet rs, int column) throws SQLException {

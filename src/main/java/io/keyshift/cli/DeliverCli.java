@@ -138,19 +138,14 @@ final class DeliverCli implements CliCommand {
 			}
 			StopSignal stop = spring.getBean(StopSignal.class);
 			Signals.install(stop, err);
-			PrintStream outLines = out;
-			PrintStream errLines = err;
 			DeliveryCommand delivery = spring.getBean(DeliveryCommand.class);
-			if (!dryRun) {
-				if (claims.tokenMode()) {
-					delivery.inTokenMode(LinkDelivery.TOKEN_MODE_WARNING);
-				}
-				else {
-					ClaimStore store = spring.getBean(ClaimStore.class);
-					Clock clock = Clock.systemUTC();
-					delivery.withClaimLinks(() -> LinkDelivery.prepare(spring.getBean(ClaimSettings.class), store,
-							claims, clock, outLines, errLines), () -> LinkDelivery.waiting(store, clock));
-				}
+			if (!claims.tokenMode()) {
+				// a dry run in link mode previews the link-mode message, and needs the base URL too
+				delivery.withClaimLinks(new LinkDelivery(spring.getBean(ClaimSettings.class),
+						spring.getBean(ClaimStore.class), claims, Clock.systemUTC()));
+			}
+			else if (!dryRun) {
+				delivery.inTokenMode(LinkDelivery.TOKEN_MODE_WARNING);
 			}
 			int exitCode = delivery.run(dryRun, now, retryUndeliverable, key, stop::requested, out, err);
 			stop.end();

@@ -682,6 +682,11 @@ public class Deliverer {
 	 * the payload. Decrypts nothing, sends nothing, changes nothing.
 	 */
 	public PreviewResult preview(Consumer<Preview> sink) {
+		return preview(sink, null);
+	}
+
+	/** As {@link #preview(Consumer)}; in link mode with {@code placeholder} standing in for each link. */
+	public PreviewResult preview(Consumer<Preview> sink, ClaimLink placeholder) {
 		OffsetDateTime start = now();
 		int due = 0;
 		UUID after = null;
@@ -692,7 +697,7 @@ public class Deliverer {
 				after = n.id();
 				due++;
 				sink.accept(new Preview(n.id(), n.userId(), n.email(), n.kind(), n.attempts(), n.lastError(),
-						renderer.renderPreview(n.kind(), n.userId(), n.email())));
+						renderer.renderPreview(n.kind(), n.userId(), n.email(), placeholder)));
 			}
 		}
 		while (page.size() == pageSize);

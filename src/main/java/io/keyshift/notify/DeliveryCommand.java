@@ -16,6 +16,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.keyshift.claim.ClaimIssuer;
+import io.keyshift.claim.ClaimLink;
+import io.keyshift.claim.LinkDelivery;
 import io.keyshift.store.NotificationStore;
 import io.keyshift.store.NotificationStore.Pending;
 import io.keyshift.store.NotificationStore.RunPending;
@@ -36,7 +38,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * change. Returns the process exit code: 0 nothing is left pending (or nothing was), 1 some
  * notifications are still pending after this run (run deliver again) or UNDELIVERABLE (refused for
  * good: fix their addresses, then deliver --retry-undeliverable), 2 bad usage: no key, a key
- * that opens none of the pending notifications, no mail server, no From address; nothing sent.
+ * that opens none of the pending notifications (or not the ones to reissue, in link mode), no mail
+ * server, no From address, no claim base URL in link mode (a dry run too); nothing sent or changed.
  *
  * <p>Before anything is sent the key is tried on a few pending notifications of each run: a key
  * that opens none of them is refused at once (not turned into one failed attempt per notification,
@@ -58,6 +61,11 @@ public class DeliveryCommand {
 			+ " go to the mail server unencrypted. Set spring.mail.properties.mail.smtp.starttls.enable=true and"
 			+ " keyshift.mail.require-tls=true to refuse to send without TLS.";
 
+	static final String PLAIN_TEXT_LINKS_WARNING = "keyshift: warning: no STARTTLS or SMTPS is configured: the"
+			+ " claim links go to the mail server unencrypted (the legacy key check still guards them). Set"
+			+ " spring.mail.properties.mail.smtp.starttls.enable=true and keyshift.mail.require-tls=true to refuse to"
+			+ " send without TLS.";
+
 	/** How many times a throttled message is tried again within one delivery before it waits its backoff. */
 	static final int THROTTLE_RETRIES = 5;
 
@@ -78,14 +86,11 @@ public class DeliveryCommand {
 	/** Database connections the delivery needs at once (senders, and one to read): the pool grows to fit. */
 	private final java.util.function.IntConsumer databaseConnections;
 
-	/** Link mode: prepares the claim links (null when its settings are unusable: printed); null in token mode. */
-	private Supplier<ClaimIssuer> claimLinks;
+	/** Link mode: the claim links, their settings and the reissues asked for; null in token mode. */
+	private LinkDelivery claimLinks;
 
 	/** Token mode: the warning printed before sending. */
 	private String tokenModeWarning;
-
-	/** Link mode: the closing line on the links waiting for their claim (null: none). */
-	private Supplier<String> claimSummary = () -> null;
 
 	/** The claim links of the delivery going on (null in token mode). */
 	private ClaimIssuer activeLinks;
@@ -108,13 +113,12 @@ public class DeliveryCommand {
 	}
 
 	/**
-	 * Link mode: TOKENS_ISSUED messages carry a claim link instead of the tokens. {@code setup} is
-	 * asked once the mail settings are checked (null: its settings are unusable, it said why: exit 2);
-	 * {@code summary} gives the closing line about the links that wait for their claim.
+	 * Link mode: TOKENS_ISSUED messages carry a claim link instead of the tokens; its settings are
+	 * checked once the mail settings are (unusable: exit 2), in a dry run too. The links the operator
+	 * asked to reissue are reissued only after the delivery key was found to open them.
 	 */
-	public DeliveryCommand withClaimLinks(Supplier<ClaimIssuer> setup, Supplier<String> summary) {
-		this.claimLinks = setup;
-		this.claimSummary = summary;
+	public DeliveryCommand withClaimLinks(LinkDelivery links) {
+		this.claimLinks = links;
 		return this;
 	}
 
@@ -153,14 +157,17 @@ public class DeliveryCommand {
 			return USAGE;
 		}
 		try {
-			return dryRun ? preview(out) : deliver(deliveryKey, now, retryUndeliverable, stop, out, err);
+			return dryRun ? preview(out, err) : deliver(deliveryKey, now, retryUndeliverable, stop, out, err);
 		}
 		catch (RuntimeException ex) {
 			// the database went away, most likely; no token is in these messages (ErrorText.scrub to be sure)
 			err.println("keyshift: deliver failed: " + ErrorText.scrub(rootMessage(ex), List.of()) + (dryRun
 					? ". Nothing was sent or changed; run it again once the database is reachable."
-					: ". Every notification not yet marked delivered stays pending (one being sent at that moment"
-							+ " may reach its user twice); run deliver again."));
+					: ". Every notification not yet marked delivered stays pending (" + (settings.connections() == 1
+							? "one being sent at that moment may reach its user twice"
+							: "those being sent at that moment, up to one per connection (" + settings.connections()
+									+ "), may reach their users twice")
+							+ "); run deliver again."));
 			return FAILED;
 		}
 	}
@@ -192,20 +199,18 @@ public class DeliveryCommand {
 		}
 		ClaimIssuer links = null;
 		if (claimLinks != null) {
-			links = claimLinks.get();
+			links = claimLinks.issuer(err);
 			if (links == null) {
 				return USAGE;
 			}
 		}
 		activeLinks = links;
+		boolean reissues = claimLinks != null && claimLinks.reissues();
 		long pending = store.countPending();
 		long undeliverable = store.countUndeliverable();
-		if (pending == 0 && !(retryUndeliverable && undeliverable > 0)) {
-			out.println(nothingPending(undeliverable));
-			String waiting = claimSummary.get();
-			if (waiting != null) {
-				out.println(waiting);
-			}
+		if (pending == 0 && !(retryUndeliverable && undeliverable > 0) && !reissues) {
+			out.println(nothingPending());
+			printWaiting(out);
 			return undeliverable == 0 ? OK : undeliverable(undeliverable, null, err);
 		}
 		withTimeouts(sender, settings.timeout());
@@ -221,6 +226,15 @@ public class DeliveryCommand {
 					+ describe(runs) + ". Give deliver the key migrate sealed them with. Nothing was sent or"
 					+ " changed.");
 			return USAGE;
+		}
+		if (reissues) {
+			// the key is tried before any link is touched: a refusal changes nothing
+			List<Pending> closed = claimLinks.toReissue().stream().filter(n -> !deliverer.opens(n)).toList();
+			if (!closed.isEmpty()) {
+				err.println("keyshift: the delivery key (id " + keyId + ") does not open " + reissuesNamed(closed)
+						+ ". Give deliver the key migrate sealed them with. Nothing was sent or changed.");
+				return USAGE;
+			}
 		}
 		if (!otherKey.isEmpty()) {
 			err.println("keyshift: the delivery key (id " + keyId + ") does not open the notifications of "
@@ -239,11 +253,14 @@ public class DeliveryCommand {
 			out.println(String.format("keyshift: deliver --retry-undeliverable: %,d undeliverable notification%s %s"
 					+ " pending again", retried, retried == 1 ? "" : "s", retried == 1 ? "is" : "are"));
 		}
+		if (reissues) {
+			claimLinks.reissue(out);
+		}
 		if (tokenModeWarning != null) {
 			err.println(tokenModeWarning);
 		}
 		if (!encrypted) {
-			err.println(PLAIN_TEXT_WARNING);
+			err.println(claimLinks != null ? PLAIN_TEXT_LINKS_WARNING : PLAIN_TEXT_WARNING);
 		}
 		Deliverer.Result result;
 		try (NotificationStore.CommitWrites durable = store.writeEachCommitAtOnce();
@@ -256,10 +273,7 @@ public class DeliveryCommand {
 		out.println(String.format("keyshift: deliver: %,d sent, %,d failed, %,d still pending", result.sent(),
 				result.failed(), result.remaining())
 				+ (undeliverableNow == 0 ? "" : String.format(", %,d undeliverable", undeliverableNow)));
-		String waiting = claimSummary.get();
-		if (waiting != null) {
-			out.println(waiting);
-		}
+		printWaiting(out);
 		if (result.remaining() == 0) {
 			return undeliverableNow == 0 ? OK : undeliverable(undeliverableNow, result.lastError(), err);
 		}
@@ -289,6 +303,24 @@ public class DeliveryCommand {
 		return FAILED;
 	}
 
+	/** Link mode: the line on the links that wait for their claim, if any. */
+	private void printWaiting(PrintStream out) {
+		String waiting = claimLinks == null ? null : claimLinks.waiting();
+		if (waiting != null) {
+			out.println(waiting);
+		}
+	}
+
+	/** {@code the notification to reissue of user 7 (notification ..., run 2)}, the first few of them. */
+	private static String reissuesNamed(List<Pending> closed) {
+		List<String> named = new ArrayList<>();
+		for (Pending n : closed.subList(0, Math.min(5, closed.size()))) {
+			named.add("user " + n.userId() + " (notification " + n.id() + ", run " + n.runId() + ")");
+		}
+		return (closed.size() == 1 ? "the notification to reissue of " : "the notifications to reissue of ")
+				+ String.join(", ", named) + (closed.size() > 5 ? String.format(" and %,d more", closed.size() - 5) : "");
+	}
+
 	/** A deliverer with this command's settings; {@code report} may be null. */
 	private Deliverer deliverer(DeliveryCipher cipher, Mailer mailer, PrintStream out, DeliveryReport report) {
 		Deliverer.Sending sending = new Deliverer.Sending(settings.connections(), settings.maxRate(),
@@ -312,13 +344,22 @@ public class DeliveryCommand {
 		return FAILED;
 	}
 
-	private int preview(PrintStream out) {
+	private int preview(PrintStream out, PrintStream err) {
+		ClaimLink placeholder = null;
+		if (claimLinks != null) {
+			ClaimIssuer links = claimLinks.issuer(err);
+			if (links == null) {
+				return USAGE;
+			}
+			placeholder = links.placeholder();
+		}
 		MessageRenderer renderer = new MessageRenderer();
 		Deliverer deliverer = new Deliverer(store, renderer, null, null, settings.from(), clock,
 				new TransactionTemplate(transactionManager), settings.backoff(), settings.lease(),
 				settings.pageSize());
 		if (store.countPending() == 0) {
 			out.println(nothingPending());
+			printWaiting(out);
 			return OK;
 		}
 		Set<String> shown = new HashSet<>();
@@ -336,7 +377,7 @@ public class DeliveryCommand {
 			out.println("would send " + p.kind() + " to " + p.email() + " (user " + p.userId() + ", notification "
 					+ p.id() + (p.attempts() == 0 ? "" : ", " + p.attempts() + " failed attempts, last: " + p.lastError())
 					+ ")");
-		});
+		}, placeholder);
 		long later = result.pending() - result.due();
 		out.println("keyshift: deliver (dry run): " + notifications(result.due()) + " would be sent now"
 				+ (later == 0 ? "" : String.format(", %,d", later) + " more are pending but not due yet (waiting to be retried)")
@@ -344,15 +385,16 @@ public class DeliveryCommand {
 		return OK;
 	}
 
+	/** Nothing is pending: how many were delivered, and (link mode) how many links wait for their claim. */
 	private String nothingPending() {
-		return nothingPending(0);
-	}
-
-	/** {@code undeliverable}: how many of the notifications that are not pending were not delivered. */
-	private String nothingPending(long undeliverable) {
-		long all = store.countAll() - undeliverable;
-		return all == 0 ? "keyshift: deliver: no notifications in this database; nothing to do (a real migrate run"
-				+ " queues them)" : "keyshift: deliver: nothing pending (" + String.format("%,d", all) + " delivered earlier); nothing to do";
+		if (store.countAll() == 0) {
+			return "keyshift: deliver: no notifications in this database; nothing to do (a real migrate run queues them)";
+		}
+		long sent = store.countSent();
+		return "keyshift: deliver: nothing pending (" + String.format("%,d", store.countDelivered()) + " delivered"
+				+ (sent == 0 ? " earlier" : String.format(", %,d link%s sent and not yet claimed", sent,
+						sent == 1 ? "" : "s"))
+				+ "); nothing to do";
 	}
 
 	/**

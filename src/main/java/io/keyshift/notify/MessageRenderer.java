@@ -61,8 +61,22 @@ public final class MessageRenderer {
 		Doc doc = new Doc();
 		doc.paragraph("Hello,");
 		doc.paragraph(tokensIntro());
-		doc.warning("We never send tokens by e-mail. " + (tokens.size() == 1 ? "Your token waits" : "Your tokens wait")
-				+ " for you on a page that shows " + (tokens.size() == 1 ? "it" : "them") + " once. Open this link"
+		claimLink(doc, tokens.size() == 1, link);
+		doc.heading(tokens.size() == 1 ? "Your new token" : "Your new tokens");
+		for (NotificationPayload.TokenEntry token : tokens) {
+			doc.token(account(token.accountId(), token.accountName()), token.name(), null, token.hint(),
+					Permissions.describe(token.permissions()));
+		}
+		changes(doc, payload);
+		steps(doc, Kind.TOKENS, usage(payload), tokens.size());
+		linkClosing(doc);
+		return doc.finish(TOKENS_SUBJECT);
+	}
+
+	/** The link, its expiry, the key check and the code to paste, of a link-mode message. */
+	private static void claimLink(Doc doc, boolean oneToken, ClaimLink link) {
+		doc.warning("We never send tokens by e-mail. " + (oneToken ? "Your token waits" : "Your tokens wait")
+				+ " for you on a page that shows " + (oneToken ? "it" : "them") + " once. Open this link"
 				+ " (it works once, and until " + EXPIRES.format(link.expiresAt()) + "):");
 		doc.link(link.url());
 		doc.paragraph(link.keyCheckWaived()
@@ -73,16 +87,11 @@ public final class MessageRenderer {
 		doc.paragraph("If the page asks for a claim code, paste this one: " + link.code());
 		doc.paragraph("Copy each token when the page shows it and keep it in a password manager or secret store:"
 				+ " the page shows it only once, and it is not stored anywhere in readable form.");
-		doc.heading(tokens.size() == 1 ? "Your new token" : "Your new tokens");
-		for (NotificationPayload.TokenEntry token : tokens) {
-			doc.token(account(token.accountId(), token.accountName()), token.name(), null, token.hint(),
-					Permissions.describe(token.permissions()));
-		}
-		changes(doc, payload);
-		steps(doc, Kind.TOKENS, usage(payload), tokens.size());
+	}
+
+	private static void linkClosing(Doc doc) {
 		doc.paragraph("Do not forward this message: the link is yours. If you did not expect it, or the page says the"
 				+ " tokens were claimed already and it was not you, tell your administrator at once.");
-		return doc.finish(TOKENS_SUBJECT);
 	}
 
 	/**
@@ -91,7 +100,31 @@ public final class MessageRenderer {
 	 * not open).
 	 */
 	public RenderedMessage renderPreview(String kind, long userId, String email) {
+		return renderPreview(kind, userId, email, null);
+	}
+
+	/**
+	 * As {@link #renderPreview(String, long, String)}; in link mode ({@code placeholder} not null) a
+	 * TOKENS_ISSUED message shows the link-mode message with {@code placeholder}, a stand-in for the
+	 * link each message gets when it is sent (no claim made, no secret).
+	 */
+	public RenderedMessage renderPreview(String kind, long userId, String email, ClaimLink placeholder) {
 		Kind k = kind(kind);
+		if (placeholder != null && k == Kind.TOKENS) {
+			Doc doc = new Doc();
+			doc.paragraph("[Preview: nothing is sent in a dry run. This message would go to " + email + " (user "
+					+ userId + "), kind " + kind + ", with a claim link instead of the tokens. Its link and claim code"
+					+ " are made when it is sent; its accounts, token names and key usage are withheld: they are in the"
+					+ " encrypted payload, which a dry run does not decrypt.]");
+			doc.paragraph("Hello,");
+			doc.paragraph(tokensIntro());
+			claimLink(doc, false, placeholder);
+			doc.heading("Your new tokens");
+			doc.paragraph("[the accounts, names, hints and permissions of the new tokens: withheld in this preview]");
+			steps(doc, k, List.of(), 0);
+			linkClosing(doc);
+			return doc.finish(TOKENS_SUBJECT);
+		}
 		Doc doc = new Doc();
 		doc.paragraph("[Preview: nothing is sent in a dry run. This message would go to " + email + " (user " + userId
 				+ "), kind " + kind + ". Its " + (k == Kind.TOKENS ? "tokens" : k == Kind.CHANGED ? "changes" : "reasons")

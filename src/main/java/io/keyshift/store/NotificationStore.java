@@ -228,6 +228,19 @@ public class NotificationStore {
 		return count == null ? 0 : count;
 	}
 
+	/** How many notifications were delivered (in link mode: their tokens claimed). */
+	public long countDelivered() {
+		Long count = jdbc.queryForObject("select count(*) from token_notification where status = 'DELIVERED'",
+				Long.class);
+		return count == null ? 0 : count;
+	}
+
+	/** How many notifications wait for their claim: their link was e-mailed (link mode), not yet claimed. */
+	public long countSent() {
+		Long count = jdbc.queryForObject("select count(*) from token_notification where status = 'SENT'", Long.class);
+		return count == null ? 0 : count;
+	}
+
 	/** How many notifications there are, pending or delivered. */
 	public long countAll() {
 		Long count = jdbc.queryForObject("select count(*) from token_notification", Long.class);

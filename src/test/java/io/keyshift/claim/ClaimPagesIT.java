@@ -196,7 +196,10 @@ class ClaimPagesIT {
 		int before = greenMail.getReceivedMessages().length;
 		assertThat(fixture.deliver("--reissue", String.valueOf(fixture.userByEmail.get(amara)))).as(fixture.err())
 			.isZero();
-		assertThat(fixture.out()).contains("user 2001: a new link goes out now; the old one no longer works");
+		assertThat(fixture.out()).contains("keyshift: deliver --reissue: user 2001, notification "
+				+ jdbc.queryForObject("select id from token_notification where user_id = 2001 and kind = 'TOKENS_ISSUED'",
+						java.util.UUID.class)
+				+ ": a new link goes out now; the old one no longer works");
 		assertThat(greenMail.getReceivedMessages()).hasSize(before + 1);
 		ClaimFixture.Link fresh = fixture.lastLink(amara);
 		assertThat(fresh.code()).isNotEqualTo(locked.code());

@@ -17,6 +17,10 @@ import java.util.function.BooleanSupplier;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.keyshift.claim.ClaimOptions;
+import io.keyshift.claim.ClaimSettings;
+import io.keyshift.claim.ClaimStore;
+import io.keyshift.claim.LinkDelivery;
 import io.keyshift.notify.NotificationPayload.SkippedEntry;
 import io.keyshift.notify.NotificationPayload.TokenEntry;
 import io.keyshift.token.DeliveryCipher;
@@ -86,6 +90,41 @@ class DeliveryCommandIT {
 		return deliver(db, key, () -> false);
 	}
 
+	private static final String BASE_URL = "https://keys.example.com";
+
+	/** {@code deliver} in link mode, links to {@code baseUrl} (null: not set), as the command line wires it. */
+	private DeliveryCommand linkMode(NotifyDatabase db, String baseUrl, ClaimOptions options) {
+		JavaMailSenderImpl sender = new JavaMailSenderImpl();
+		sender.setHost("127.0.0.1");
+		sender.setPort(greenMail.getSmtp().getPort());
+		ClaimSettings links = new ClaimSettings(baseUrl, Duration.ofDays(14), 5, "security@example.com", 10);
+		return new DeliveryCommand(db.store(), () -> sender, new DataSourceTransactionManager(db.jdbc().getDataSource()),
+				SETTINGS, clock)
+			.withClaimLinks(new LinkDelivery(links, new ClaimStore(db.jdbc(), db.transactions()), options, clock));
+	}
+
+	private int deliverLinks(NotifyDatabase db, DeliveryKey key, ClaimOptions options) {
+		return linkMode(db, BASE_URL, options).run(false, key, () -> false,
+				new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+	}
+
+	private static ClaimOptions reissue(long... users) {
+		return new ClaimOptions(false, java.util.Arrays.stream(users).boxed().toList(), false, false);
+	}
+
+	/** Every notification and claim row, to compare before and after. */
+	private static List<Map<String, Object>> linkTables(NotifyDatabase db) {
+		List<Map<String, Object>> rows = new java.util.ArrayList<>(
+				db.jdbc().queryForList("select * from token_notification order by id"));
+		rows.addAll(db.jdbc().queryForList("select * from token_claim order by id"));
+		return rows;
+	}
+
+	private static String claimStates(NotifyDatabase db, UUID notification) {
+		return String.join(",", db.jdbc().queryForList("select state from token_claim where notification_id = ?"
+				+ " order by created_at, state", String.class, notification));
+	}
+
 	private int preview(NotifyDatabase db) {
 		DeliveryCommand command = new DeliveryCommand(db.store(), () -> null,
 				new DataSourceTransactionManager(db.jdbc().getDataSource()), SETTINGS, clock);
@@ -99,10 +138,16 @@ class DeliveryCommandIT {
 
 	/** With {@code keyId}, the row names its key, as migrate seals since key ids are recorded. */
 	private UUID seedTokens(NotifyDatabase db, DeliveryKey sealedWith, long userId, long runId, boolean keyId) {
+		return seedTokens(db, sealedWith, userId, runId, keyId, 1201);
+	}
+
+	/** A user's token in account {@code accountId} (one active token per user and account). */
+	private UUID seedTokens(NotifyDatabase db, DeliveryKey sealedWith, long userId, long runId, boolean keyId,
+			long accountId) {
 		TokenSecret secret = minter.mint();
-		db.insertToken(userId, 1201, secret.digest(), secret.hint());
+		db.insertToken(userId, accountId, secret.digest(), secret.hint());
 		NotificationPayload payload = new NotificationPayload("TOKENS_ISSUED", userId, "user" + userId + "@example.com",
-				List.of(new TokenEntry(1201, "Acme", "Migrated from legacy API key " + userId, secret.hint(),
+				List.of(new TokenEntry(accountId, "Acme", "Migrated from legacy API key " + userId, secret.hint(),
 						"developer@all", secret.reveal())),
 				List.of(), List.of());
 		DeliveryCipher cipher = new DeliveryCipher(sealedWith, new SecureRandom());
@@ -308,6 +353,138 @@ class DeliveryCommandIT {
 					+ " then required) or spring.mail.protocol=smtps. Nothing was sent." + System.lineSeparator());
 			assertThat(greenMail.getReceivedMessages()).isEmpty();
 			assertThat(db.jdbc().queryForList("select * from token_notification order by id")).isEqualTo(before);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void reissueTriesTheKeyFirstThenReissuesEveryUnclaimedLinkOfTheUserButNoLiveLease(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.createPooled(kind, dir, 8)) {
+			// one user, a notification from each of four runs
+			UUID locked = seedTokens(db, key, 1, 1, false, 1201);
+			UUID refused = seedTokens(db, key, 1, 2, false, 1202);
+			UUID leased = seedTokens(db, key, 1, 3, false, 1203);
+			UUID newest = seedTokens(db, key, 1, 4, false, 1204);
+			UUID otherUser = seedTokens(db, key, 2, 1);
+			// created one after the other: the newest is the one the old reissue took alone
+			for (UUID id : List.of(refused, leased, newest)) {
+				clock.advance(Duration.ofSeconds(1));
+				db.jdbc().update("update token_notification set created_at = ? where id = ?",
+						OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC), id);
+			}
+			assertThat(deliverLinks(db, key, ClaimOptions.DEFAULT)).as(err()).isEqualTo(DeliveryCommand.OK);
+			assertThat(greenMail.getReceivedMessages()).hasSize(5);
+			clock.advance(Duration.ofMinutes(1));
+			// the older link locked by wrong keys, and one the mail server refused for good
+			db.jdbc().update("update token_claim set state = 'LOCKED', failures = 5 where notification_id = ?", locked);
+			db.jdbc().update("update token_notification set status = 'UNDELIVERABLE', attempts = 1, last_error = ?"
+					+ " where id = ?", "the mail server refused it for good: 550 no such user", refused);
+			List<Map<String, Object>> before = linkTables(db);
+
+			// a key that opens none of them: refused before anything changes
+			DeliveryKey other = randomKey();
+			out.reset();
+			err.reset();
+			assertThat(deliverLinks(db, other, reissue(1))).isEqualTo(DeliveryCommand.USAGE);
+			assertThat(linkTables(db)).as("nothing changed").isEqualTo(before);
+			assertThat(err()).isEqualTo("keyshift: the delivery key (id " + other.id() + ") does not open the"
+					+ " notifications to reissue of user 1 (notification " + locked + ", run 1), user 1 (notification "
+					+ refused + ", run 2), user 1 (notification " + leased + ", run 3), user 1 (notification " + newest
+					+ ", run 4). Give deliver the key migrate sealed them with. Nothing was sent or changed."
+					+ System.lineSeparator());
+			assertThat(out()).isEmpty();
+			assertThat(greenMail.getReceivedMessages()).hasSize(5);
+
+			// a deliver running elsewhere holds a lease on one (it is sending it) for 10 more minutes
+			OffsetDateTime leaseEnd = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).plusMinutes(10);
+			db.jdbc().update("update token_notification set status = 'PENDING', next_attempt_at = ? where id = ?",
+					leaseEnd, leased);
+
+			// the right key: every unclaimed link of user 1 is reissued, except the leased one
+			out.reset();
+			err.reset();
+			assertThat(deliverLinks(db, key, reissue(1))).isEqualTo(DeliveryCommand.FAILED);
+			String who = "keyshift: deliver --reissue: user 1, notification ";
+			assertThat(out()).contains(who + locked + ": a new link goes out now; the old one no longer works")
+				.contains(who + refused + ": it was undeliverable (the mail server refused it for good): it is"
+						+ " pending again, as with --retry-undeliverable, and goes out now with a new link")
+				.contains(who + leased + ": left alone: it is pending and not due until 2026-12-01 09:11:03 UTC (a"
+						+ " deliver is sending it, or it waits for its retry)")
+				.contains(who + newest + ": a new link goes out now; the old one no longer works")
+				.doesNotContain(otherUser.toString())
+				.contains("keyshift: deliver: 3 sent, 0 failed, 1 still pending");
+			assertThat(greenMail.getReceivedMessages()).hasSize(8);
+			assertThat(claimStates(db, locked)).isEqualTo("REPLACED,OPEN");
+			assertThat(claimStates(db, refused)).isEqualTo("REPLACED,OPEN");
+			assertThat(claimStates(db, newest)).isEqualTo("REPLACED,OPEN");
+			assertThat(claimStates(db, otherUser)).isEqualTo("OPEN");
+			// the lease is not broken: the same time, the same link, still pending
+			assertThat(claimStates(db, leased)).isEqualTo("OPEN");
+			assertThat(db.jdbc().queryForObject("select count(*) from token_notification where id = ? and status ="
+					+ " 'PENDING' and next_attempt_at = ?", Long.class, leased, leaseEnd)).isEqualTo(1);
+			for (UUID id : List.of(locked, refused, newest)) {
+				assertThat(db.row(id).get("STATUS")).isEqualTo("SENT");
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void aDryRunInLinkModePreviewsTheLinkMessageAndNeedsTheBaseUrl(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.createPooled(kind, dir, 8)) {
+			seedTokens(db, key, 1, 1);
+			seedNoToken(db, key, 2, 1);
+			List<Map<String, Object>> before = linkTables(db);
+
+			assertThat(linkMode(db, BASE_URL, ClaimOptions.DEFAULT).run(true, null, () -> false,
+					new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)))
+				.as(err())
+				.isEqualTo(DeliveryCommand.OK);
+
+			assertThat(out()).contains("We never send tokens by e-mail. Your tokens wait for you on a page that shows"
+					+ " them once. Open this link (it works once, and until 15 December 2026, 09:00 UTC):")
+				.contains(BASE_URL + "/claim/[a link of its own, made when the message is sent]")
+				.contains("If the page asks for a claim code, paste this one: [a code of its own, made when the message"
+						+ " is sent]")
+				.contains("would send TOKENS_ISSUED to user1@example.com", "would send NO_TOKEN_ISSUED to user2@example.com")
+				.doesNotContain("[the new tokens: withheld in this preview]")
+				.doesNotContain("dbtu_");
+			assertThat(linkTables(db)).isEqualTo(before);
+			assertThat(db.jdbc().queryForObject("select count(*) from token_claim", Long.class)).isZero();
+
+			// no base URL: refused as a real run refuses it
+			out.reset();
+			assertThat(linkMode(db, null, ClaimOptions.DEFAULT).run(true, null, () -> false,
+					new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)))
+				.isEqualTo(DeliveryCommand.USAGE);
+			assertThat(err()).isEqualTo("keyshift: link mode needs the address of keyshift serve: set"
+					+ " keyshift.claim.base-url (KEYSHIFT_CLAIM_BASE_URL), e.g. https://keys.example.com, or use --mode"
+					+ " token. Nothing was sent." + System.lineSeparator());
+			assertThat(out()).isEmpty();
+			assertThat(greenMail.getReceivedMessages()).isEmpty();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
+	void inLinkModeNothingPendingCountsTheLinksNotYetClaimedApartAndThePlainSmtpWarningSpeaksOfLinks(
+			NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.createPooled(kind, dir, 8)) {
+			seedTokens(db, key, 1, 1);
+			seedTokens(db, key, 2, 1);
+			seedNoToken(db, key, 3, 1);
+			assertThat(deliverLinks(db, key, ClaimOptions.DEFAULT)).as(err()).isEqualTo(DeliveryCommand.OK);
+			assertThat(err()).isEqualTo("keyshift: warning: no STARTTLS or SMTPS is configured: the claim links go to"
+					+ " the mail server unencrypted (the legacy key check still guards them). Set"
+					+ " spring.mail.properties.mail.smtp.starttls.enable=true and keyshift.mail.require-tls=true to"
+					+ " refuse to send without TLS." + System.lineSeparator());
+
+			out.reset();
+			assertThat(deliverLinks(db, key, ClaimOptions.DEFAULT)).isEqualTo(DeliveryCommand.OK);
+			assertThat(out()).isEqualTo("keyshift: deliver: nothing pending (1 delivered, 2 links sent and not yet"
+					+ " claimed); nothing to do" + System.lineSeparator() + "keyshift: deliver: 2 links wait for their"
+					+ " claim (0 expired, 0 locked): users claim their tokens on keyshift serve's page"
+					+ System.lineSeparator());
 		}
 	}
 }

@@ -121,10 +121,21 @@ class DeliveryCommandTests {
 						new java.sql.SQLException("Connection to db:5432 refused"));
 			}
 		};
+		// four connections (the default): up to four messages may be in flight when the database goes
 		DeliveryCommand command = new DeliveryCommand(unreachable, () -> sender("smtp.example.com"),
 				new NoTransactions(), SETTINGS, Clock.systemUTC());
 
 		assertThat(command.run(false, KEY, () -> false, new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8)))
+			.isEqualTo(DeliveryCommand.FAILED);
+		assertThat(err()).isEqualTo("keyshift: deliver failed: Connection to db:5432 refused. Every notification not yet"
+				+ " marked delivered stays pending (those being sent at that moment, up to one per connection (4), may"
+				+ " reach their users twice); run deliver again." + System.lineSeparator());
+
+		err.reset();
+		DeliveryCommand oneConnection = new DeliveryCommand(unreachable, () -> sender("smtp.example.com"),
+				new NoTransactions(), SETTINGS.sending(1, null), Clock.systemUTC());
+		assertThat(oneConnection.run(false, KEY, () -> false, new PrintStream(out, true, StandardCharsets.UTF_8),
 				new PrintStream(err, true, StandardCharsets.UTF_8)))
 			.isEqualTo(DeliveryCommand.FAILED);
 		assertThat(err()).isEqualTo("keyshift: deliver failed: Connection to db:5432 refused. Every notification not yet"
