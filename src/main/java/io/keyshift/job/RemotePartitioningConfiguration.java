@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 
 import io.keyshift.migration.UserCase;
 import io.keyshift.remote.BrokerConnectionWatch;
@@ -13,6 +12,7 @@ import io.keyshift.remote.PartitionHandOver;
 import io.keyshift.remote.PartitionRequests;
 import io.keyshift.remote.PartitionWatch;
 import io.keyshift.remote.RemoteSettings;
+import io.keyshift.remote.RepositoryHandOverStore;
 import io.keyshift.remote.RequestFailureLog;
 import io.keyshift.remote.WorkerLoop;
 import io.keyshift.remote.WorkerRefusal;
@@ -141,35 +141,9 @@ public class RemotePartitioningConfiguration {
 				RemoteSettings settings, KeyshiftProperties properties, JdbcTemplate jdbc, Progress migrateProgress,
 				DirectChannel partitionRequests, PlatformTransactionManager transactionManager) {
 			MessagingTemplate requests = new MessagingTemplate(partitionRequests);
-			TransactionTemplate transaction = new TransactionTemplate(transactionManager);
-			PartitionHandOver handOver = new PartitionHandOver(new PartitionHandOver.Store() {
-				@Override
-				public boolean markIfStillHeld(WorkerRegistry.Orphan orphan, Consumer<StepExecution> mark) {
-					// the repository's update joins this transaction, which holds the claim's row lock
-					return Boolean.TRUE.equals(transaction.execute(tx -> {
-						if (!workerRegistry.stillHeld(orphan)) {
-							return false;
-						}
-						StepExecution partition = jobRepository.getStepExecution(orphan.stepExecutionId());
-						if (partition == null || !partition.getStatus().isRunning()) {
-							return false;
-						}
-						mark.accept(partition);
-						jobRepository.update(partition);
-						return true;
-					}));
-				}
-
-				@Override
-				public void resend(long stepExecutionId) {
-					requests.send(MessageBuilder.withPayload(new StepExecutionRequest("migrate", stepExecutionId)).build());
-				}
-
-				@Override
-				public boolean release(WorkerRegistry.Orphan orphan) {
-					return workerRegistry.release(orphan);
-				}
-			});
+			PartitionHandOver handOver = new PartitionHandOver(new RepositoryHandOverStore(jobRepository, workerRegistry,
+					new TransactionTemplate(transactionManager), id -> requests
+						.send(MessageBuilder.withPayload(new StepExecutionRequest("migrate", id)).build())));
 			PartitionWatch.Partitions partitions = new PartitionWatch.Partitions() {
 				@Override
 				public List<Long> unended(long jobExecutionId) {
