@@ -229,7 +229,17 @@ public class RemotePartitioningConfiguration {
 			handler.setStepLocator(name -> "migrate".equals(name) ? remoteMigrateUsersStep : null);
 			String keyId = DeliveryKey.load(Path.of(settings.deliveryKeyFile())).id();
 			return new PartitionRequests(jobRepository::getStepExecution, handler::handle,
-					id -> workerRegistry.claim(id, thisWorker.id()), runId -> {
+					new PartitionRequests.Claims() {
+						@Override
+						public boolean claim(long stepExecutionId) {
+							return workerRegistry.claim(stepExecutionId, thisWorker.id());
+						}
+
+						@Override
+						public boolean holds(long stepExecutionId) {
+							return workerRegistry.holder(stepExecutionId).equals(thisWorker.id());
+						}
+					}, runId -> {
 				String recorded = runKeyStore.keyIdOf(runId);
 				return recorded == null || recorded.equals(keyId) ? null
 						: "run " + runId + " seals its tokens under delivery key " + recorded + ", but this worker's"

@@ -9,6 +9,7 @@ import java.util.function.LongFunction;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.batch.integration.partition.StepExecutionRequestHandler;
@@ -38,17 +39,21 @@ public class PartitionRequests {
 		String mismatch(long runId);
 	}
 
-	/** Claims a partition for this worker (see {@link WorkerRegistry#claim}). */
-	public interface Claim {
+	/** This worker's claims on partitions (see {@link WorkerRegistry}). */
+	public interface Claims {
 
+		/** Claims the partition: false when a live worker holds it. */
 		boolean claim(long stepExecutionId);
+
+		/** Whether this worker holds the partition still. */
+		boolean holds(long stepExecutionId);
 	}
 
 	private final LongFunction<StepExecution> partitions;
 
 	private final Runner runner;
 
-	private final Claim claim;
+	private final Claims claims;
 
 	private final KeyCheck keyCheck;
 
@@ -68,11 +73,11 @@ public class PartitionRequests {
 	 * @param refuse told why this worker cannot run the run's partitions (another delivery key)
 	 * @param requeue the exception that sends the refused request back to the queue, for a worker that can
 	 */
-	public PartitionRequests(LongFunction<StepExecution> partitions, Runner runner, Claim claim, KeyCheck keyCheck,
+	public PartitionRequests(LongFunction<StepExecution> partitions, Runner runner, Claims claims, KeyCheck keyCheck,
 			Consumer<String> refuse, Function<String, RuntimeException> requeue) {
 		this.partitions = partitions;
 		this.runner = runner;
-		this.claim = claim;
+		this.claims = claims;
 		this.keyCheck = keyCheck;
 		this.refuse = refuse;
 		this.requeue = requeue;
@@ -115,16 +120,21 @@ public class PartitionRequests {
 			refuse.accept(mismatch);
 			throw requeue.apply(mismatch);
 		}
-		if (!claim.claim(id)) {
+		if (!claims.claim(id)) {
 			log.info("worker: " + name + " is being run by another live worker; duplicate request dropped");
 			return;
 		}
 		log.info("worker: running " + name + " (from its last commit)");
 		StepExecution ended = runner.run(request);
-		PartitionTakenOver takenOver = takenOver(ended);
+		String takenOver = takenOver(ended);
+		if (takenOver == null && !ended.getStatus().isRunning() && ended.getStatus() != BatchStatus.COMPLETED
+				&& !claims.holds(id)) {
+			// a chunk in flight when the manager handed the partition over fails on the partition's version
+			takenOver = "another worker took partition " + id + " over: this worker stops writing it";
+		}
 		if (takenOver != null) {
-			log.warn("worker: " + name + " stopped here: " + takenOver.getMessage() + "; its last chunk was rolled"
-					+ " back, and this worker goes on taking requests");
+			log.warn("worker: " + name + " stopped here: " + takenOver + "; its last chunk was rolled back, and this"
+					+ " worker goes on taking requests");
 			return;
 		}
 		log.info("worker: " + name + " ended " + describe(ended) + " (" + ended.getWriteCount()
@@ -140,11 +150,11 @@ public class PartitionRequests {
 	}
 
 	/** The reason this worker lost the partition while it ran, if it did (see {@link ClaimedWriter}). */
-	private static PartitionTakenOver takenOver(StepExecution ended) {
+	private static String takenOver(StepExecution ended) {
 		for (Throwable failure : ended.getFailureExceptions()) {
 			for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
 				if (cause instanceof PartitionTakenOver taken) {
-					return taken;
+					return taken.getMessage();
 				}
 			}
 		}

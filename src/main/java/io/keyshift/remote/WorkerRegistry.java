@@ -119,6 +119,14 @@ public class WorkerRegistry implements PartitionWatch.Workers {
 		return holder.size() == 1 && holder.get(0).equals(workerId);
 	}
 
+	/** The worker that holds partition {@code stepExecutionId} now, or "" when none does (no lock). */
+	public String holder(long stepExecutionId) {
+		List<String> holder = jdbc.queryForList(
+				"select worker_id from keyshift_partition_claim where step_execution_id = ?", String.class,
+				stepExecutionId);
+		return holder.isEmpty() ? "" : holder.get(0);
+	}
+
 	/** The claims among {@code stepExecutionIds} whose worker is gone, as (step execution id, worker) pairs. */
 	@Override
 	public List<Orphan> orphans(List<Long> stepExecutionIds) {

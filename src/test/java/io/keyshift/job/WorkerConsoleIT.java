@@ -129,6 +129,58 @@ class WorkerConsoleIT {
 		assertThat(Files.readString(workerKey).strip()).isNotIn(lines);
 	}
 
+	@Test
+	void aWorkerThoughtGoneStopsThePartitionTakenFromItInOneLineAndGoesOn() throws Exception {
+		db = TestDatabase.create(TestDatabase.Kind.POSTGRES, Files.createDirectories(tmp.resolve("db")));
+		Path key = key("delivery.key");
+		List<String> fast = List.of("--keyshift.remote.queue=" + queue, "--keyshift.remote.heartbeat=1s",
+				"--keyshift.remote.worker-timeout=5s", "--keyshift.remote.poll-interval=500ms",
+				"--keyshift.chunk-size=50");
+		List<String> workerArgs = new ArrayList<>(List.of("worker", "--delivery-key-file", key.toString(),
+				"--keyshift.threads=1"));
+		workerArgs.addAll(fast);
+		workerArgs.addAll(db.springArgs());
+		ChildRun paused = ChildRun.start(tmp, workerArgs);
+		children.add(paused);
+		assertThat(paused.await(l -> l.contains("takes partitions from queue"), STEP)).as(paused.output()).isTrue();
+
+		Path export = Files.createDirectories(tmp.resolve("export"));
+		new ExportGenerator().generate(new ExportGenerator.Options(3_000, 11), export);
+		List<String> managerArgs = new ArrayList<>(List.of("migrate", "--remote", "--input", export.toString(),
+				"--delivery-key-file", key.toString(), "--report-dir", tmp.resolve("report").toString()));
+		managerArgs.addAll(fast);
+		managerArgs.addAll(db.springArgs());
+		ChildRun manager = ChildRun.start(tmp, managerArgs);
+		children.add(manager);
+		assertThat(paused.await(l -> l.contains("worker: running migrate:partition"), STEP)).as(manager.output())
+			.isTrue();
+		// frozen (a long GC pause, a stalled VM) longer than the worker timeout: thought gone, not dead
+		paused.pause();
+		ChildRun other = ChildRun.start(tmp, workerArgs);
+		children.add(other);
+		// frozen inside a chunk, it holds the claim's share lock: the hand-over waits for that chunk
+		Thread.sleep(8_000);
+		paused.resume();
+		assertThat(manager.await(l -> l.contains("handed to another worker"), STEP)).as(manager.output()).isTrue();
+		assertThat(manager.exitCode(STEP)).as(manager.output() + "\n" + other.output() + "\n" + paused.output())
+			.isZero();
+		assertThat(paused.await(l -> l.contains("stopped here: another worker took partition"), Duration.ofSeconds(30)))
+			.as(paused.output())
+			.isTrue();
+		List<String> lines = paused.output().lines().toList();
+		assertThat(lines.stream().filter(l -> l.contains("stopped here"))).as(paused.output()).hasSize(1);
+		assertThat(lines).as(paused.output())
+			.noneMatch(l -> l.contains("at org.") || l.strip().startsWith("at "))
+			.noneMatch(l -> l.contains("ended failed") || l.contains("ended unknown"));
+		// it goes on: still taking requests until it is stopped, then leaves cleanly
+		paused.terminate();
+		assertThat(paused.exitCode(STEP)).as(paused.output()).isZero();
+		assertThat(db.jdbc()
+			.queryForList("select user_id || ':' || kind from token_notification order by user_id", String.class))
+			.isNotEmpty()
+			.doesNotHaveDuplicates();
+	}
+
 	/** A TCP proxy to a local port whose connections the test can cut, like a network that fails. */
 	static final class CuttableProxy implements AutoCloseable {
 

@@ -38,6 +38,8 @@ class PartitionRequestsTests {
 
 	private boolean claimWon = true;
 
+	private boolean stillHeld = true;
+
 	private String keyMismatch;
 
 	private PartitionRequests.Runner runner = request -> {
@@ -49,9 +51,17 @@ class PartitionRequestsTests {
 	};
 
 	private PartitionRequests requests() {
-		return new PartitionRequests(partitions::get, request -> runner.run(request), id -> {
-			claimed.add(id);
-			return claimWon;
+		return new PartitionRequests(partitions::get, request -> runner.run(request), new PartitionRequests.Claims() {
+			@Override
+			public boolean claim(long stepExecutionId) {
+				claimed.add(stepExecutionId);
+				return claimWon;
+			}
+
+			@Override
+			public boolean holds(long stepExecutionId) {
+				return stillHeld;
+			}
 		}, runId -> keyMismatch, refused::add, IllegalStateException::new);
 	}
 
@@ -187,5 +197,37 @@ class PartitionRequestsTests {
 			.contains("worker: migrate:partition4 of run 1 ended completed");
 		assertThat(output.toString().lines().filter(l -> l.contains("migrate:partition3 of run 1 stopped here")))
 			.hasSize(1);
+	}
+
+	@Test
+	void aPartitionThatFailedAfterItsClaimWentToAnotherWorkerWasTakenOverNotFailed(CapturedOutput output) {
+		partition(13, BatchStatus.STARTED, BatchStatus.STARTED);
+		runner = request -> {
+			StepExecution ended = partitions.get(13L);
+			// the chunk in flight when the manager handed it over: its commit meets the new version
+			ended.setStatus(BatchStatus.UNKNOWN);
+			ended.addFailureException(new IllegalStateException("Attempt to update step execution id=13 with wrong version"));
+			return ended;
+		};
+		stillHeld = false;
+		requests().handle(request(13));
+		assertThat(output).contains("worker: migrate:partition3 of run 1 stopped here: another worker took partition 13"
+				+ " over: this worker stops writing it;")
+			.doesNotContain("ended unknown");
+	}
+
+	@Test
+	void aPartitionThatFailedWhileThisWorkerHeldItIsSaidToHaveFailed(CapturedOutput output) {
+		partition(13, BatchStatus.STARTED, BatchStatus.STARTED);
+		runner = request -> {
+			StepExecution ended = partitions.get(13L);
+			ended.setStatus(BatchStatus.FAILED);
+			ended.setExitStatus(ExitStatus.FAILED.addExitDescription("the database refused a row\nat line 2"));
+			return ended;
+		};
+		requests().handle(request(13));
+		assertThat(output).contains("worker: migrate:partition3 of run 1 ended failed: the database refused a row (0 users")
+			.doesNotContain("stopped here")
+			.doesNotContain("at line 2");
 	}
 }
