@@ -6,10 +6,14 @@ import java.time.Duration;
 import java.util.List;
 
 import io.keyshift.migration.UserCase;
+import io.keyshift.remote.BrokerConnectionWatch;
 import io.keyshift.remote.ClaimedWriter;
+import io.keyshift.remote.PartitionHandOver;
 import io.keyshift.remote.PartitionRequests;
 import io.keyshift.remote.PartitionWatch;
 import io.keyshift.remote.RemoteSettings;
+import io.keyshift.remote.RepositoryHandOverStore;
+import io.keyshift.remote.RequestFailureLog;
 import io.keyshift.remote.WorkerLoop;
 import io.keyshift.remote.WorkerRefusal;
 import io.keyshift.remote.WorkerRegistry;
@@ -20,15 +24,19 @@ import io.keyshift.store.RunKeyStore;
 import io.keyshift.store.UserCaseSource;
 import io.keyshift.token.DeliveryKey;
 
+import org.springframework.amqp.ImmediateRequeueAmqpException;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.support.converter.SimpleMessageConverter;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.integration.config.annotation.EnableBatchIntegration;
 import org.springframework.batch.integration.partition.RemotePartitioningManagerStepBuilderFactory;
@@ -46,7 +54,9 @@ import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.core.MessagingTemplate;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The migrate step across hosts (Spring Batch remote partitioning over RabbitMQ), switched on by
@@ -129,14 +139,32 @@ public class RemotePartitioningConfiguration {
 		@Bean
 		PartitionWatch partitionWatch(JobRepository jobRepository, WorkerRegistry workerRegistry, StopSignal stop,
 				RemoteSettings settings, KeyshiftProperties properties, JdbcTemplate jdbc, Progress migrateProgress,
-				DirectChannel partitionRequests) {
+				DirectChannel partitionRequests, PlatformTransactionManager transactionManager) {
 			MessagingTemplate requests = new MessagingTemplate(partitionRequests);
-			return new PartitionWatch(jobRepository, workerRegistry,
-					id -> requests.send(org.springframework.messaging.support.MessageBuilder
-						.withPayload(new StepExecutionRequest("migrate", id))
-						.build()),
-					stop::requested, settings.pollInterval(), properties.progressInterval(), settings.queue(),
-					System.out, runId -> migrateProgress.advanceTo(new UserCaseSource(jdbc, runId).countDecided()));
+			PartitionHandOver handOver = new PartitionHandOver(new RepositoryHandOverStore(jobRepository, workerRegistry,
+					new TransactionTemplate(transactionManager), id -> requests
+						.send(MessageBuilder.withPayload(new StepExecutionRequest("migrate", id)).build())));
+			PartitionWatch.Partitions partitions = new PartitionWatch.Partitions() {
+				@Override
+				public List<Long> unended(long jobExecutionId) {
+					return jobRepository.getJobExecution(jobExecutionId)
+						.getStepExecutions()
+						.stream()
+						.filter(step -> step.getStepName().contains(":partition") && step.getStatus().isRunning())
+						.map(StepExecution::getId)
+						.toList();
+				}
+
+				@Override
+				public void markRunStopping(long jobExecutionId) {
+					JobExecution current = jobRepository.getJobExecution(jobExecutionId);
+					current.setStatus(BatchStatus.STOPPING);
+					jobRepository.update(current);
+				}
+			};
+			return new PartitionWatch(partitions, workerRegistry, handOver, stop::requested, settings.pollInterval(),
+					properties.progressInterval(), settings.queue(), System.out,
+					runId -> migrateProgress.advanceTo(new UserCaseSource(jdbc, runId).countDecided()), System::nanoTime);
 		}
 	}
 
@@ -156,7 +184,8 @@ public class RemotePartitioningConfiguration {
 
 		@Bean
 		WorkerStop workerStop(StopSignal stop, JdbcTemplate jdbc) {
-			return new WorkerStop(stop::requested, jdbc);
+			return new WorkerStop(stop::requested, jobExecutionId -> jdbc.queryForObject(
+					"select status from batch_job_execution where job_execution_id = ?", String.class, jobExecutionId));
 		}
 
 		/** The partitions' step on a worker: the local one's reader and processor, its writer behind the claim. */
@@ -199,12 +228,23 @@ public class RemotePartitioningConfiguration {
 			handler.setJobRepository(jobRepository);
 			handler.setStepLocator(name -> "migrate".equals(name) ? remoteMigrateUsersStep : null);
 			String keyId = DeliveryKey.load(Path.of(settings.deliveryKeyFile())).id();
-			return new PartitionRequests(jobRepository, handler, workerRegistry, thisWorker.id(), runId -> {
+			return new PartitionRequests(jobRepository::getStepExecution, handler::handle,
+					new PartitionRequests.Claims() {
+						@Override
+						public boolean claim(long stepExecutionId) {
+							return workerRegistry.claim(stepExecutionId, thisWorker.id());
+						}
+
+						@Override
+						public boolean holds(long stepExecutionId) {
+							return workerRegistry.holder(stepExecutionId).equals(thisWorker.id());
+						}
+					}, runId -> {
 				String recorded = runKeyStore.keyIdOf(runId);
 				return recorded == null || recorded.equals(keyId) ? null
 						: "run " + runId + " seals its tokens under delivery key " + recorded + ", but this worker's"
 								+ " key (" + settings.deliveryKeyFile() + ") is " + keyId;
-			}, workerRefusal::refuse);
+			}, workerRefusal::refuse, ImmediateRequeueAmqpException::new);
 		}
 
 		@Bean
@@ -219,6 +259,10 @@ public class RemotePartitioningConfiguration {
 			// on SIGTERM the running partitions stop at their next chunk boundary: wait for that
 			container.setShutdownTimeout(Duration.ofMinutes(10).toMillis());
 			container.setAutoStartup(false);
+			// one keyshift line for a request that failed, and for a lost broker connection
+			container.setErrorHandler(new RequestFailureLog(settings.deadLetterQueue()));
+			connectionFactory.addConnectionListener(
+					new BrokerConnectionWatch(connectionFactory.getHost() + ":" + connectionFactory.getPort()));
 			return container;
 		}
 

@@ -5,12 +5,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.StepExecutionListener;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
@@ -18,9 +17,9 @@ import org.springframework.batch.core.step.StepExecution;
  * partition handler polls the job repository until none is running). Every interval it:
  * <ul>
  * <li>hands a partition whose worker is gone (no heartbeat within the worker timeout, or it left
- * after a SIGTERM) to another worker: the dead attempt is marked failed in the partition's exit
- * status, the partition waits again (STARTING, still running for the poller), and its request is
- * sent again; the next worker resumes it from its last commit;</li>
+ * after a SIGTERM) to another worker ({@link PartitionHandOver}): the dead attempt is marked failed
+ * in the partition's exit status, the partition waits again (STARTING, still running for the
+ * poller), and its request is sent again; the next worker resumes it from its last commit;</li>
  * <li>says so when partitions wait and no worker is alive (the run waits; SIGTERM stops it);</li>
  * <li>on a stop request (SIGTERM to the manager) marks the run STOPPING, which every worker sees at
  * its next chunk boundary: the partitions end STOPPED and the same command resumes them.</li>
@@ -28,11 +27,31 @@ import org.springframework.batch.core.step.StepExecution;
  */
 public class PartitionWatch implements StepExecutionListener {
 
-	private final JobRepository jobRepository;
+	/** The run's partitions in the job repository. */
+	public interface Partitions {
 
-	private final WorkerRegistry registry;
+		/** The ids of the run's partitions that have not ended (waiting for a worker or running). */
+		List<Long> unended(long jobExecutionId);
 
-	private final LongConsumer resend;
+		/** Marks the run STOPPING: every worker stops its partition at its next chunk boundary. */
+		void markRunStopping(long jobExecutionId);
+	}
+
+	/** What the watch reads of the workers (see {@link WorkerRegistry}). */
+	public interface Workers {
+
+		List<WorkerRegistry.Orphan> orphans(List<Long> stepExecutionIds);
+
+		boolean claimed(long stepExecutionId);
+
+		int liveWorkers();
+	}
+
+	private final Partitions partitions;
+
+	private final Workers workers;
+
+	private final PartitionHandOver handOver;
 
 	private final BooleanSupplier stopRequested;
 
@@ -46,26 +65,40 @@ public class PartitionWatch implements StepExecutionListener {
 
 	private final LongConsumer progress;
 
+	private final LongSupplier nanoTime;
+
 	private volatile Thread thread;
 
-	public PartitionWatch(JobRepository jobRepository, WorkerRegistry registry, LongConsumer resend,
+	private boolean stopSent;
+
+	private Long lastNoWorker;
+
+	/**
+	 * @param noWorkerQuiet how long to stay quiet after saying that no worker is running
+	 * @param nanoTime the clock of {@code noWorkerQuiet} ({@link System#nanoTime})
+	 */
+	public PartitionWatch(Partitions partitions, Workers workers, PartitionHandOver handOver,
 			BooleanSupplier stopRequested, Duration interval, Duration noWorkerQuiet, String queue, PrintStream out,
-			LongConsumer progress) {
-		this.jobRepository = jobRepository;
-		this.registry = registry;
-		this.resend = resend;
+			LongConsumer progress, LongSupplier nanoTime) {
+		this.partitions = partitions;
+		this.workers = workers;
+		this.handOver = handOver;
 		this.stopRequested = stopRequested;
 		this.interval = interval;
 		this.noWorkerQuiet = noWorkerQuiet;
 		this.queue = queue;
 		this.out = out;
 		this.progress = progress;
+		this.nanoTime = nanoTime;
 	}
 
 	@Override
 	public void beforeStep(StepExecution manager) {
 		JobExecution run = manager.getJobExecution();
-		Thread watcher = new Thread(() -> watch(run), "keyshift-partition-watch");
+		stopSent = false;
+		lastNoWorker = null;
+		Thread watcher = new Thread(() -> watch(run.getId(), run.getJobInstance().getInstanceId()),
+				"keyshift-partition-watch");
 		watcher.setDaemon(true);
 		thread = watcher;
 		watcher.start();
@@ -87,10 +120,7 @@ public class PartitionWatch implements StepExecutionListener {
 		return null;
 	}
 
-	private void watch(JobExecution run) {
-		boolean stopSent = false;
-		long lastNoWorker = 0;
-		long runId = run.getJobInstance().getInstanceId();
+	private void watch(long jobExecutionId, long runId) {
 		while (thread == Thread.currentThread()) {
 			try {
 				Thread.sleep(interval.toMillis());
@@ -99,31 +129,7 @@ public class PartitionWatch implements StepExecutionListener {
 				return;
 			}
 			try {
-				if (!stopSent && stopRequested.getAsBoolean()) {
-					JobExecution current = jobRepository.getJobExecution(run.getId());
-					current.setStatus(BatchStatus.STOPPING);
-					jobRepository.update(current);
-					stopSent = true;
-					out.println("keyshift: run " + runId + ": asked the workers to stop after their current chunk");
-				}
-				progress.accept(runId);
-				List<StepExecution> waiting = jobRepository.getJobExecution(run.getId())
-					.getStepExecutions()
-					.stream()
-					.filter(step -> step.getStepName().contains(":partition") && step.getStatus().isRunning())
-					.toList();
-				for (WorkerRegistry.Orphan orphan : registry.orphans(waiting.stream().map(StepExecution::getId).toList())) {
-					handOver(orphan, runId, stopSent);
-				}
-				long unclaimed = waiting.stream().filter(step -> !registry.claimed(step.getId())).count();
-				if (!stopSent && unclaimed > 0 && registry.liveWorkers() == 0
-						&& System.nanoTime() - lastNoWorker >= noWorkerQuiet.toNanos()) {
-					lastNoWorker = System.nanoTime();
-					out.println("keyshift: run " + runId + ": no worker is running; " + unclaimed + " of "
-							+ waiting.size() + " partitions wait in queue " + queue + ". Start 'keyshift worker'"
-							+ " on a host that reaches this database and the broker; this run waits for one"
-							+ " (SIGTERM stops it, resumable).");
-				}
+				check(jobExecutionId, runId);
 			}
 			catch (RuntimeException ex) {
 				out.println("keyshift: run " + runId + ": could not check the workers (" + ex.getMessage()
@@ -132,27 +138,29 @@ public class PartitionWatch implements StepExecutionListener {
 		}
 	}
 
-	private void handOver(WorkerRegistry.Orphan orphan, long runId, boolean stopping) {
-		StepExecution partition = jobRepository.getStepExecution(orphan.stepExecutionId());
-		if (partition == null || !partition.getStatus().isRunning() || !registry.release(orphan)) {
-			return;
+	/** One look at the workers (every interval while the migrate step waits). */
+	void check(long jobExecutionId, long runId) {
+		if (!stopSent && stopRequested.getAsBoolean()) {
+			partitions.markRunStopping(jobExecutionId);
+			stopSent = true;
+			out.println("keyshift: run " + runId + ": asked the workers to stop after their current chunk");
 		}
-		if (stopping) {
-			// the run is stopping: the partition ends here, and the rerun resumes it
-			partition.setStatus(BatchStatus.STOPPED);
-			partition.setExitStatus(ExitStatus.STOPPED.addExitDescription(orphan.worker() + " is gone"));
-			jobRepository.update(partition);
-			return;
+		progress.accept(runId);
+		List<Long> unended = partitions.unended(jobExecutionId);
+		for (WorkerRegistry.Orphan orphan : workers.orphans(unended)) {
+			String handedOver = handOver.handOver(orphan, stopSent);
+			if (handedOver != null) {
+				out.println("keyshift: run " + runId + ": " + handedOver);
+			}
 		}
-		partition.setStatus(BatchStatus.STARTING);
-		partition.setExitStatus(ExitStatus.FAILED.addExitDescription(orphan.worker()
-				+ " is gone (no sign of life within the worker timeout): this attempt failed; the partition"
-				+ " was handed to another worker"));
-		jobRepository.update(partition);
-		resend.accept(partition.getId());
-		String lost = orphan.worker().pid() == 0 ? "worker " + orphan.worker().id() + " left (stopped)"
-				: orphan.worker() + " is gone (no sign of life within the worker timeout)";
-		out.println("keyshift: run " + runId + ": " + partition.getStepName() + ": " + lost
-				+ "; handed to another worker, which resumes it from its last commit");
+		long unclaimed = unended.stream().filter(id -> !workers.claimed(id)).count();
+		long now = nanoTime.getAsLong();
+		if (!stopSent && unclaimed > 0 && (lastNoWorker == null || now - lastNoWorker >= noWorkerQuiet.toNanos())
+				&& workers.liveWorkers() == 0) {
+			lastNoWorker = now;
+			out.println("keyshift: run " + runId + ": no worker is running; " + unclaimed + " of " + unended.size()
+					+ " partitions wait in queue " + queue + ". Start 'keyshift worker' on a host that reaches this"
+					+ " database and the broker; this run waits for one (SIGTERM stops it, resumable).");
+		}
 	}
 }

@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * claims it; another worker may take the claim over only from a worker that is gone. All times are
  * the database's, so the hosts' clocks never have to agree.
  */
-public class WorkerRegistry {
+public class WorkerRegistry implements PartitionWatch.Workers {
 
 	private final JdbcTemplate jdbc;
 
@@ -70,6 +70,7 @@ public class WorkerRegistry {
 	}
 
 	/** How many workers have beaten within the timeout. */
+	@Override
 	public int liveWorkers() {
 		Integer count = jdbc.queryForObject("select count(*) from keyshift_worker where last_beat > " + cutoff(),
 				Integer.class);
@@ -118,7 +119,16 @@ public class WorkerRegistry {
 		return holder.size() == 1 && holder.get(0).equals(workerId);
 	}
 
+	/** The worker that holds partition {@code stepExecutionId} now, or "" when none does (no lock). */
+	public String holder(long stepExecutionId) {
+		List<String> holder = jdbc.queryForList(
+				"select worker_id from keyshift_partition_claim where step_execution_id = ?", String.class,
+				stepExecutionId);
+		return holder.isEmpty() ? "" : holder.get(0);
+	}
+
 	/** The claims among {@code stepExecutionIds} whose worker is gone, as (step execution id, worker) pairs. */
+	@Override
 	public List<Orphan> orphans(List<Long> stepExecutionIds) {
 		if (stepExecutionIds.isEmpty()) {
 			return List.of();
@@ -141,7 +151,20 @@ public class WorkerRegistry {
 				orphan.stepExecutionId(), orphan.worker().id()) == 1;
 	}
 
-	/** Whether any claim of {@code stepExecutionIds} exists (a worker has begun on it, even if gone since). */
+	/**
+	 * Whether {@code orphan}'s gone worker still holds its partition, locking the claim until the
+	 * caller's transaction ends: a worker taking the claim over meanwhile waits for that transaction,
+	 * and then reads what it saved.
+	 */
+	public boolean stillHeld(Orphan orphan) {
+		List<String> holder = jdbc.queryForList(
+				"select worker_id from keyshift_partition_claim where step_execution_id = ? for update", String.class,
+				orphan.stepExecutionId());
+		return holder.size() == 1 && holder.get(0).equals(orphan.worker().id());
+	}
+
+	/** Whether a claim of partition {@code stepExecutionId} exists (a worker has begun on it, even if gone since). */
+	@Override
 	public boolean claimed(long stepExecutionId) {
 		Integer count = jdbc.queryForObject(
 				"select count(*) from keyshift_partition_claim where step_execution_id = ?", Integer.class,

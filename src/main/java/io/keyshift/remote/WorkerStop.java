@@ -1,6 +1,7 @@
 package io.keyshift.remote;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
@@ -8,7 +9,6 @@ import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.StepInterruptionPolicy;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * When a partition on a worker stops, at a chunk boundary. The worker itself stopping (SIGTERM)
@@ -21,16 +21,20 @@ public class WorkerStop implements StepInterruptionPolicy, StepExecutionListener
 
 	private final BooleanSupplier workerStopping;
 
-	private final JdbcTemplate jdbc;
+	private final LongFunction<String> runStatus;
 
-	public WorkerStop(BooleanSupplier workerStopping, JdbcTemplate jdbc) {
+	/**
+	 * @param workerStopping whether this worker was asked to stop (SIGTERM)
+	 * @param runStatus the run's status now, read from the job repository, by job execution id
+	 */
+	public WorkerStop(BooleanSupplier workerStopping, LongFunction<String> runStatus) {
 		this.workerStopping = workerStopping;
-		this.jdbc = jdbc;
+		this.runStatus = runStatus;
 	}
 
 	@Override
 	public void checkInterrupted(StepExecution stepExecution) throws JobInterruptedException {
-		if (workerStopping.getAsBoolean() || !"STARTED".equals(runStatus(stepExecution))) {
+		if (workerStopping.getAsBoolean() || !"STARTED".equals(runStatus.apply(stepExecution.getJobExecutionId()))) {
 			stepExecution.setTerminateOnly();
 			throw new JobInterruptedException("stop requested");
 		}
@@ -39,16 +43,11 @@ public class WorkerStop implements StepInterruptionPolicy, StepExecutionListener
 	@Override
 	public ExitStatus afterStep(StepExecution stepExecution) {
 		if (stepExecution.getStatus() == BatchStatus.STOPPED && workerStopping.getAsBoolean()
-				&& "STARTED".equals(runStatus(stepExecution))) {
+				&& "STARTED".equals(runStatus.apply(stepExecution.getJobExecutionId()))) {
 			stepExecution.setStatus(BatchStatus.STARTING);
 			return new ExitStatus("HANDED_BACK", "the worker stopped (SIGTERM) after its last commit;"
 					+ " another worker resumes the partition");
 		}
 		return null;
-	}
-
-	private String runStatus(StepExecution stepExecution) {
-		return jdbc.queryForObject("select status from batch_job_execution where job_execution_id = ?", String.class,
-				stepExecution.getJobExecutionId());
 	}
 }
