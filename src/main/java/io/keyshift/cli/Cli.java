@@ -33,6 +33,7 @@ public final class Cli {
 	}
 
 	public static void main(String[] args) {
+		Signals.installAtStart(System.err);
 		System.exit(run(args, System.out, System.err));
 	}
 
@@ -48,6 +49,10 @@ public final class Cli {
 			Parsed parsed = parse(commandLine, args, environment, out, err);
 			if (CommandLine.printHelpIfRequested(parsed.result())) {
 				return ExitCodes.OK;
+			}
+			if (!(parsed.command() instanceof MigrateCli || parsed.command() instanceof DeliverCli)) {
+				// they replace the start's signal handling with their own; the others do with the JVM's
+				Signals.restoreJvmHandlers();
 			}
 			return parsed.command().run(parsed.context());
 		}

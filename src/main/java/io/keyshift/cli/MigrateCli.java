@@ -67,7 +67,8 @@ final class MigrateCli implements CliCommand {
 	String maxRevocations;
 
 	@Option(names = "--max-rate", paramLabel = "N", description = "decide at most N users per second, across all"
-			+ " threads (0: no limit); a resumed run keeps the last one given")
+			+ " threads (decimals allowed: 0.5 is one user every 2 s; 0: no limit); a resumed run keeps the last one"
+			+ " given")
 	String maxRate;
 
 	@Option(names = "--pause-file", paramLabel = "FILE", description = "while FILE exists, the migrate workers"
@@ -112,13 +113,13 @@ final class MigrateCli implements CliCommand {
 			}
 			settings.add("--keyshift.max-revocations=" + max);
 		}
-		Long rate = OptionValues.number("--max-rate", maxRate);
+		java.math.BigDecimal rate = OptionValues.decimal("--max-rate", maxRate);
 		if (rate != null) {
-			if (rate < 0 || rate > 100_000_000) {
+			if (rate.signum() < 0 || rate.compareTo(java.math.BigDecimal.valueOf(100_000_000)) > 0) {
 				throw new UsageException("--max-rate takes a number of users per second, 0 (no limit) or more, not '"
 						+ maxRate + "'");
 			}
-			settings.add("--keyshift.max-rate=" + rate);
+			settings.add("--keyshift.max-rate=" + rate.stripTrailingZeros().toPlainString());
 		}
 		Path pause = OptionValues.path("--pause-file", pauseFile);
 		if (pause != null) {

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * Checks option values as picocli hands them over (as text), with keyshift's own messages: an
  * option given with no value, or with the next option as its value, "needs a value"; a number
- * that is none "takes a whole number".
+ * that is none "takes a whole number" (or "takes a number", where decimals are allowed).
  */
 final class OptionValues {
 
@@ -39,6 +39,20 @@ final class OptionValues {
 		}
 		catch (NumberFormatException ex) {
 			throw new UsageException(name + " takes a whole number, not '" + value + "'");
+		}
+	}
+
+	/** A decimal number ({@code 0.5}, {@code 2_000}), or null when the option is absent. */
+	static java.math.BigDecimal decimal(String name, String value) {
+		String text = text(name, value);
+		if (text == null) {
+			return null;
+		}
+		try {
+			return new java.math.BigDecimal(text.replace("_", ""));
+		}
+		catch (NumberFormatException ex) {
+			throw new UsageException(name + " takes a number, not '" + value + "'");
 		}
 	}
 

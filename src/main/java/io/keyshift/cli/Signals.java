@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.keyshift.job.StopSignal;
 
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * SIGTERM and SIGINT ask the run to stop at the next chunk boundary (it then exits 1, resumable);
@@ -53,6 +54,38 @@ final class Signals {
 				// the platform has no such signal: nothing to install
 			}
 		}
+	}
+
+	/** The JVM's own handlers, replaced by {@link #installAtStart}; empty before it ran. */
+	private static final java.util.Map<String, SignalHandler> JVM_HANDLERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/**
+	 * From the first line of {@code main}: reading the command line and checking the export take
+	 * seconds on a busy machine, and a signal then ended the JVM with exit 143 and no word. Now it
+	 * ends with one line and exit 1, as a signal before the run began does later ({@link
+	 * #installBeforeStart}). A command that has no signal handling of its own gives the JVM's back
+	 * ({@link #restoreJvmHandlers}) before it does anything.
+	 */
+	static void installAtStart(PrintStream err) {
+		for (String name : new String[] { "TERM", "INT" }) {
+			try {
+				SignalHandler jvm = Signal.handle(new Signal(name), signal -> {
+					err.println("keyshift: SIG" + name + " received while starting; stopped before anything began."
+							+ " Nothing was changed.");
+					err.flush();
+					Runtime.getRuntime().halt(ExitCodes.FAILED);
+				});
+				JVM_HANDLERS.putIfAbsent(name, jvm);
+			}
+			catch (IllegalArgumentException ex) {
+				// the platform has no such signal: nothing to install
+			}
+		}
+	}
+
+	/** The JVM's own handling of the signals {@link #installAtStart} took, if it took them. */
+	static void restoreJvmHandlers() {
+		JVM_HANDLERS.forEach((name, handler) -> Signal.handle(new Signal(name), handler));
 	}
 
 	/** What signal {@code name} does; false when the process must end at once. */

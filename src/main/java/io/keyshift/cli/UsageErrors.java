@@ -35,6 +35,12 @@ final class UsageErrors {
 					: "unexpected argument '" + arg + "' for " + spec.name();
 		}
 		if (ex instanceof MissingParameterException missing) {
+			// picocli checks required options before it reports the arguments it did not know: an
+			// unknown option is the first thing to fix (migrate --fast says so, not "needs --input")
+			String unknown = unknownOption(spec, args);
+			if (unknown != null) {
+				return "unknown option '" + unknown + "'" + elsewhere(spec, unknown);
+			}
 			for (ArgSpec arg : missing.getMissing()) {
 				if (arg instanceof OptionSpec option && given(option, args)) {
 					return option.longestName() + " needs a value";
@@ -72,6 +78,31 @@ final class UsageErrors {
 			}
 		}
 		return "";
+	}
+
+	/**
+	 * The first argument after the command's name that looks like an option the command does not
+	 * have, skipping the values of its options; null when there is none.
+	 */
+	static String unknownOption(CommandSpec spec, List<String> args) {
+		int start = args.indexOf(spec.name());
+		boolean value = false;
+		for (String arg : args.subList(start + 1, args.size())) {
+			if (value) {
+				value = false;
+				continue;
+			}
+			if (!arg.startsWith("-") || arg.equals("-")) {
+				continue;
+			}
+			String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+			OptionSpec option = spec.findOption(name);
+			if (option == null) {
+				return arg;
+			}
+			value = !arg.contains("=") && option.arity().max() > 0;
+		}
+		return null;
 	}
 
 	/** Whether the option itself is on the command line (then it lacks its value). */

@@ -66,9 +66,9 @@ final class VerifyCli implements CliCommand {
 			if (export != null) {
 				ExportDrift check = new ExportDrift();
 				check.check(export.cases(store.earlier()), audit);
-				drift = "; " + check.checked() + " ACTIVE tokens compared with " + dir + " (" + check.quarantined()
-						+ " of quarantined pairs left alone, " + (store.activeTokens() - check.checked()
-								- check.quarantined()) + " of users not in it)";
+				drift = String.format("; %,d ACTIVE tokens compared with %s (%,d of quarantined pairs left alone,"
+						+ " %,d of users not in it)", check.checked(), dir, check.quarantined(),
+						store.activeTokens() - check.checked() - check.quarantined());
 			}
 			if (audit.total() == 0) {
 				context.out().println("keyshift: verify: every invariant holds" + drift);
@@ -78,7 +78,7 @@ final class VerifyCli implements CliCommand {
 			if (!drift.isEmpty()) {
 				context.out().println(drift.substring(2));
 			}
-			context.err().println("keyshift: verify found " + audit.total() + " problem" + (audit.total() == 1 ? "" : "s")
+			context.err().println("keyshift: verify found " + String.format("%,d", audit.total()) + " problem" + (audit.total() == 1 ? "" : "s")
 					+ " (listed above); it changed nothing.");
 			return ExitCodes.FAILED;
 		}

@@ -184,8 +184,8 @@ public class MigrationJobConfiguration {
 
 	/** Stop requests, the pause file and the rate limit, checked by every migrate worker between chunks. */
 	@Bean
-	Throttle throttle(StopSignal stop, Progress migrateProgress) {
-		return new Throttle(stop, migrateProgress);
+	Throttle throttle(StopSignal stop, Progress migrateProgress, JdbcTemplate jdbc) {
+		return new Throttle(stop, migrateProgress, new io.keyshift.store.PauseStore(jdbc));
 	}
 
 	@Bean

@@ -38,6 +38,12 @@ public class Progress {
 	/** While the step is paused: what the line says instead of the rate and ETA; else null. */
 	private String pausedNote;
 
+	/** When the current pause began (while {@link #pausedNote} is set). */
+	private long pausedAt;
+
+	/** The time paused since {@link #begin}, which the rate leaves out. */
+	private long pausedNanos;
+
 	public Progress(String what, Duration interval) {
 		this(what, interval, System::nanoTime, false);
 	}
@@ -70,6 +76,10 @@ public class Progress {
 		this.done = doneBefore;
 		this.startedAt = nanoTime.getAsLong();
 		this.lastPrintedAt = startedAt;
+		this.pausedNanos = 0;
+		if (pausedNote != null) {
+			pausedAt = startedAt;
+		}
 	}
 
 	public synchronized void advance(long count) {
@@ -92,7 +102,20 @@ public class Progress {
 	 * F to resume") or, with null, running again.
 	 */
 	public synchronized void pause(String note) {
+		long now = nanoTime.getAsLong();
+		if (pausedNote == null && note != null) {
+			pausedAt = now;
+		}
+		else if (pausedNote != null && note == null) {
+			pausedNanos += now - pausedAt;
+		}
 		this.pausedNote = note;
+	}
+
+	/** Seconds of work since {@link #begin}: the time paused left out, so a pause does not lower the rate. */
+	private double workingSeconds(long now) {
+		long paused = pausedNanos + (pausedNote != null ? now - pausedAt : 0);
+		return (now - startedAt - paused) / 1e9;
 	}
 
 	/** Prints the line if the interval has passed, though nothing advanced (a paused step's sign of life). */
@@ -104,14 +127,14 @@ public class Progress {
 		return done;
 	}
 
-	/** Users per second in this process (a resumed run counts from where it resumed). */
+	/** Users per second in this process (a resumed run counts from where it resumed), pauses left out. */
 	public synchronized double rate() {
-		double seconds = (nanoTime.getAsLong() - startedAt) / 1e9;
+		double seconds = workingSeconds(nanoTime.getAsLong());
 		return seconds <= 0 ? 0 : (done - doneBefore) / seconds;
 	}
 
 	synchronized String line(long now) {
-		double seconds = (now - startedAt) / 1e9;
+		double seconds = workingSeconds(now);
 		double rate = seconds <= 0 ? 0 : (done - doneBefore) / seconds;
 		String percent = total > 0 ? String.format(" (%d%%)", done * 100 / total) : "";
 		String eta = rate > 0 && total > done ? ", ETA " + format(Duration.ofSeconds((long) ((total - done) / rate)))
@@ -133,7 +156,8 @@ public class Progress {
 		}
 	}
 
-	static String format(Duration d) {
+	/** A duration as the progress lines give it: {@code 45s}, {@code 7m20s}, {@code 2h05m}. */
+	public static String format(Duration d) {
 		long s = d.toSeconds();
 		return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
 				: s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";

@@ -83,8 +83,8 @@ public class RevocationValve implements Tasklet {
 			log.info("check: no tokens from earlier runs; nothing to revoke");
 		}
 		else {
-			log.info("check: {} ACTIVE tokens of users in this export, {} of users it does not name (left as they"
-					+ " are); {} to revoke, limit {}", activeInScope, tokens[1], planned, limit);
+			log.info(String.format("check: %,d ACTIVE tokens of users in this export, %,d of users it does not name"
+					+ " (left as they are); %,d to revoke, limit %,d", activeInScope, tokens[1], planned, limit));
 		}
 		if (planned > limit && !dryRun) {
 			throw new RevocationLimitExceeded(message(planned, limit, activeInScope, maxRevocations != null));
@@ -93,10 +93,12 @@ public class RevocationValve implements Tasklet {
 	}
 
 	static String message(long planned, long limit, long activeInScope, boolean given) {
-		return "keyshift: this run would revoke " + planned + " personal access tokens, more than the limit of "
-				+ limit + " (" + (given ? "--max-revocations " + limit
-						: "the default of --max-revocations: the larger of 10 and 5% of the " + activeInScope
-								+ " ACTIVE tokens of the users in this export")
+		// the counts with thousands separators; the option values as they are typed
+		return "keyshift: this run would revoke " + String.format("%,d", planned)
+				+ " personal access tokens, more than the limit of " + String.format("%,d", limit) + " ("
+				+ (given ? "--max-revocations " + limit
+						: "the default of --max-revocations: the larger of 10 and 5% of the "
+								+ String.format("%,d", activeInScope) + " ACTIVE tokens of the users in this export")
 				+ "). Nothing was changed. A truncated account_memberships.csv looks just like this: check the export,"
 				+ " read the report of a --dry-run, and if the revocations are right rerun with --max-revocations "
 				+ planned + ".";

@@ -3,6 +3,7 @@ package io.keyshift.job;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.keyshift.store.PauseStore;
 import io.keyshift.throttle.PauseFlag;
 import io.keyshift.throttle.RateLimiter;
 
@@ -35,6 +36,12 @@ public class Throttle implements StepInterruptionPolicy, StepExecutionListener {
 
 	private final Progress progress;
 
+	/** Where the run records its pauses for {@code keyshift status}; null: nowhere (a remote worker). */
+	private final PauseStore pauses;
+
+	/** The run whose migrate step this is (set by {@link #beforeStep}); null: none recorded. */
+	private volatile Long runId;
+
 	private final ThreadLocal<Long> chunkStartedAt = new ThreadLocal<>();
 
 	private volatile RateLimiter limiter;
@@ -46,8 +53,13 @@ public class Throttle implements StepInterruptionPolicy, StepExecutionListener {
 	private long pausedAt;
 
 	public Throttle(StopSignal stop, Progress progress) {
+		this(stop, progress, null);
+	}
+
+	public Throttle(StopSignal stop, Progress progress, PauseStore pauses) {
 		this.stop = stop;
 		this.progress = progress;
+		this.pauses = pauses;
 	}
 
 	/** The limits of the run about to migrate: {@code maxRate} users/s (null: none), a pause file (null: none). */
@@ -59,7 +71,7 @@ public class Throttle implements StepInterruptionPolicy, StepExecutionListener {
 		}
 		progress.pause(null);
 		if (limiter != null || pause != null) {
-			log.info("migrate: {}{}{}", limiter == null ? "" : String.format("at most %,.0f users/s", maxRate),
+			log.info("migrate: {}{}{}", limiter == null ? "" : "at most " + usersPerSecond(maxRate) + " users/s",
 					limiter != null && pause != null ? "; " : "",
 					pause == null ? "" : "pauses while " + pause.file() + " exists");
 		}
@@ -69,6 +81,10 @@ public class Throttle implements StepInterruptionPolicy, StepExecutionListener {
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
 		JobParameters parameters = stepExecution.getJobExecution().getJobParameters();
+		runId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
+		if (pauses != null) {
+			pauses.start(runId);
+		}
 		String rate = parameters.getString(RunParameters.MAX_RATE);
 		String file = parameters.getString(RunParameters.PAUSE_FILE);
 		configure(rate == null || rate.isBlank() ? null : Double.valueOf(rate),
@@ -114,6 +130,10 @@ public class Throttle implements StepInterruptionPolicy, StepExecutionListener {
 				log.info("migrate: paused: {} exists; the workers finish their chunk and wait. Remove it to resume",
 						flag.file());
 				progress.pause("paused: remove " + flag.file() + " to resume");
+				Long run = runId;
+				if (pauses != null && run != null) {
+					pauses.paused(run, java.time.LocalDateTime.now());
+				}
 			}
 		}
 		progress.tick();
@@ -123,11 +143,21 @@ public class Throttle implements StepInterruptionPolicy, StepExecutionListener {
 		synchronized (this) {
 			if (paused) {
 				paused = false;
-				long seconds = Duration.ofNanos(System.nanoTime() - pausedAt).toSeconds();
-				log.info("migrate: resumed after {}", Progress.format(Duration.ofSeconds(seconds)));
+				Duration pausedFor = Duration.ofNanos(System.nanoTime() - pausedAt);
+				log.info("migrate: resumed after {}", Progress.format(Duration.ofSeconds(pausedFor.toSeconds())));
 				progress.pause(null);
+				Long run = runId;
+				if (pauses != null && run != null) {
+					pauses.resumed(run, pausedFor.toMillis());
+				}
 			}
 		}
+	}
+
+	/** A rate as typed: {@code 2,000}, {@code 0.5}. */
+	static String usersPerSecond(double rate) {
+		return rate == Math.rint(rate) ? String.format("%,.0f", rate)
+				: java.math.BigDecimal.valueOf(rate).stripTrailingZeros().toPlainString();
 	}
 
 	private static void sleep(long nanos) throws JobInterruptedException {

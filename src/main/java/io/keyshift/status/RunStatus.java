@@ -19,7 +19,7 @@ import java.util.Map;
  *        process that is gone), ABANDONED ...
  * @param attempts how many times it was started (the first start and each resume)
  * @param ranBy who started its attempts (host, pid, OS user), oldest first; empty when not recorded
- * @param reportDir its report directory, when recorded
+ * @param reportDir its report directory, when recorded (given with --report-dir, or chosen by its report step)
  * @param usersInScope the users of its export in scope, null before its load finished (and for a
  *        completed dry run, whose figures are kept in its report only)
  * @param outcomes the number of report rows per outcome (empty for a completed dry run)
@@ -43,8 +43,23 @@ public record RunStatus(long runId, boolean dryRun, boolean revokeLegacyKeys, St
 	 * @param usersPerSecond users decided per second in this attempt's migrate step (null before it starts)
 	 * @param etaSeconds the seconds left at that rate (null when unknown)
 	 * @param lastUpdate when its steps last recorded progress
+	 * @param pausedSince since when its migrate workers wait on the pause file (the run's clock); null
+	 *        while they work (the rate then leaves the time paused out)
+	 * @param pauseFile the file to remove to resume it, while it is paused
 	 */
 	public record Progress(String step, long usersDecided, Long usersInScope, Double usersPerSecond,
-			Long etaSeconds, LocalDateTime lastUpdate) {
+			Long etaSeconds, LocalDateTime lastUpdate, LocalDateTime pausedSince, String pauseFile) {
+	}
+
+	/**
+	 * Where its report is, or goes: the directory when known, else (a run whose report step has not
+	 * chosen it yet) the name it will get, in the directory migrate runs in.
+	 */
+	public String reportWhere() {
+		if (reportDir != null) {
+			return reportDir;
+		}
+		return "not written yet; it goes to reports/" + (dryRun ? "dry-run-" : "run-") + runId
+				+ "-<time of its report step>, in the directory migrate runs in";
 	}
 }

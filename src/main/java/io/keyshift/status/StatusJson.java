@@ -37,6 +37,7 @@ public final class StatusJson {
 			r.put("attempts", run.attempts());
 			r.put("ran_by", run.ranBy());
 			r.put("report_dir", run.reportDir());
+			r.put("report", run.reportWhere());
 			r.put("users_in_scope", run.usersInScope());
 			r.put("outcomes", run.outcomes());
 			RunStatus.Progress p = run.progress();
@@ -48,6 +49,9 @@ public final class StatusJson {
 				progress.put("users_per_second", p.usersPerSecond());
 				progress.put("eta_seconds", p.etaSeconds());
 				progress.put("last_update", text(p.lastUpdate()));
+				progress.put("paused", p.pausedSince() != null);
+				progress.put("paused_since", text(p.pausedSince()));
+				progress.put("pause_file", p.pauseFile());
 				r.put("progress", progress);
 			}
 			else {

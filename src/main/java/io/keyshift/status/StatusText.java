@@ -1,10 +1,13 @@
 package io.keyshift.status;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.stream.Collectors;
+
+import io.keyshift.job.Progress;
 
 /** {@code keyshift status} for a person: a few lines per run, then the notifications. */
 public final class StatusText {
@@ -19,25 +22,24 @@ public final class StatusText {
 			out.println("keyshift: no runs in this database yet");
 		}
 		for (RunStatus run : status.runs()) {
+			RunStatus.Progress p = run.progress();
 			out.printf("run %d  %s  %s  attempts %d  started %s  ended %s%n", run.runId(),
 					run.dryRun() ? "dry run" : run.revokeLegacyKeys() ? "real (revoke legacy keys)" : "real",
-					run.progress() != null ? "RUNNING" : run.state(), run.attempts(), time(run.started()),
+					p == null ? run.state() : p.pausedSince() != null ? "RUNNING, PAUSED" : "RUNNING",
+					run.attempts(), time(run.started()),
 					run.ended() == null ? (run.progress() != null ? "-" : "never (its process is gone?)")
 							: time(run.ended()));
 			out.printf("  input %s (sha-256 %s)%n", run.input(), run.inputDigest());
 			if (!run.ranBy().isEmpty()) {
 				out.println("  by " + String.join("; ", run.ranBy()));
 			}
-			if (run.reportDir() != null) {
-				out.println("  report " + run.reportDir());
-			}
+			out.println("  report " + run.reportWhere());
 			if (!run.outcomes().isEmpty()) {
 				out.println("  outcomes " + counts(run.outcomes()));
 			}
 			else if (run.dryRun() && "COMPLETED".equals(run.state())) {
 				out.println("  outcomes: in its report (a dry run keeps no figures in the database)");
 			}
-			RunStatus.Progress p = run.progress();
 			if (p != null) {
 				StringBuilder line = new StringBuilder("  progress: step ").append(p.step() == null ? "-" : p.step())
 					.append(", users decided ").append(String.format("%,d", p.usersDecided()));
@@ -47,11 +49,17 @@ public final class StatusText {
 						line.append(String.format(" (%d%%)", p.usersDecided() * 100 / p.usersInScope()));
 					}
 				}
+				if (p.pausedSince() != null) {
+					line.append(", paused since ").append(time(p.pausedSince()));
+					if (p.pauseFile() != null) {
+						line.append(" (remove ").append(p.pauseFile()).append(" to resume)");
+					}
+				}
 				if (p.usersPerSecond() != null) {
 					line.append(String.format(", %,.1f/s", p.usersPerSecond()));
 				}
 				if (p.etaSeconds() != null) {
-					line.append(", ETA ").append(p.etaSeconds()).append('s');
+					line.append(", ETA ").append(Progress.format(Duration.ofSeconds(p.etaSeconds())));
 				}
 				if (p.lastUpdate() != null) {
 					line.append(", last progress at ").append(time(p.lastUpdate()));
@@ -61,7 +69,7 @@ public final class StatusText {
 		}
 		out.println("notifications: " + (status.notifications().isEmpty() ? "none" : counts(status.notifications()))
 				+ (status.pendingAfterFailure() > 0
-						? " (" + status.pendingAfterFailure() + " pending after a failed attempt)" : ""));
+						? String.format(" (%,d pending after a failed attempt)", status.pendingAfterFailure()) : ""));
 	}
 
 	private static String counts(Map<String, Long> counts) {

@@ -327,14 +327,28 @@ public final class RunLock implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * {@code ./data/keyshift.holder} beside an embedded H2 database ({@code jdbc:h2:file:./data/keyshift},
+	 * also written {@code jdbc:h2:./data/keyshift}, {@code jdbc:h2:/var/db/k} or {@code jdbc:h2:~/k});
+	 * null for any other URL (in memory, server mode).
+	 */
 	static java.nio.file.Path h2HolderFile(String url) {
-		String prefix = "jdbc:h2:file:";
-		if (url == null || !url.startsWith(prefix)) {
+		if (url == null || !url.startsWith("jdbc:h2:")) {
 			return null;
 		}
-		String path = url.substring(prefix.length());
+		String path = url.substring("jdbc:h2:".length());
 		int semicolon = path.indexOf(';');
-		return java.nio.file.Path.of((semicolon >= 0 ? path.substring(0, semicolon) : path) + ".holder");
+		path = semicolon >= 0 ? path.substring(0, semicolon) : path;
+		if (path.startsWith("file:")) {
+			path = path.substring("file:".length());
+		}
+		else if (!(path.startsWith("/") || path.startsWith(".") || path.startsWith("~"))) {
+			return null; // mem:, tcp:, ssl:, zip: ...
+		}
+		if (path.startsWith("~")) {
+			path = System.getProperty("user.home") + path.substring(1);
+		}
+		return path.isBlank() ? null : java.nio.file.Path.of(path + ".holder");
 	}
 
 	static String hostName() {

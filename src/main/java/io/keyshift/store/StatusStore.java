@@ -1,5 +1,8 @@
 package io.keyshift.store;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -16,6 +19,7 @@ import java.util.TreeMap;
 import io.keyshift.status.DatabaseStatus;
 import io.keyshift.status.RunStatus;
 
+import org.springframework.batch.core.repository.dao.DefaultExecutionContextSerializer;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -36,6 +40,11 @@ public class StatusStore {
 
 	private static final String ACTOR = "actor";
 
+	private static final String PAUSE_FILE = "pause.file";
+
+	/** The key under which the report step keeps the directory it wrote to, in the job's context. */
+	private static final String REPORT_DIR = "report.dir";
+
 	private static final Set<String> RUNNING = Set.of("STARTING", "STARTED", "STOPPING");
 
 	private final JdbcTemplate jdbc;
@@ -49,6 +58,9 @@ public class StatusStore {
 
 	public DatabaseStatus read() {
 		runLockHeld = runLockHeld();
+		pausesRecorded = jdbc.queryForObject("""
+				select count(*) from information_schema.columns
+				where lower(table_name) = 'run_record' and lower(column_name) = 'paused_since'""", Long.class) > 0;
 		List<RunStatus> runs = new ArrayList<>();
 		for (Long runId : jdbc.queryForList(
 				"select job_instance_id from batch_job_instance where job_name = ? order by job_instance_id",
@@ -67,6 +79,12 @@ public class StatusStore {
 				"select count(*) from token_notification where status = 'PENDING' and attempts > 0", Long.class);
 		return new DatabaseStatus(runs, notifications, pendingAfterFailure);
 	}
+
+	/**
+	 * Whether the database records pauses (V13): status runs no Flyway, so a database a release before
+	 * it made has not got them until the next migrate.
+	 */
+	private boolean pausesRecorded;
 
 	/** Whether a keyshift process holds the run lock now (read once per status). */
 	private boolean runLockHeld;
@@ -129,15 +147,25 @@ public class StatusStore {
 			.orElse(null);
 		Long[] inScope = { null };
 		String[] recordedDir = { null };
-		jdbc.query("select users_in_scope, report_dir from run_record where run_id = ?", rs -> {
-			long users = rs.getLong(1);
-			inScope[0] = rs.wasNull() ? null : users;
-			recordedDir[0] = rs.getString(2);
-		}, runId);
+		LocalDateTime[] pausedSince = { null };
+		long[] pausedMillis = { 0 };
+		jdbc.query("select users_in_scope, report_dir, "
+				+ (pausesRecorded ? "paused_since, paused_millis" : "null, 0") + " from run_record where run_id = ?",
+				rs -> {
+					long users = rs.getLong(1);
+					inScope[0] = rs.wasNull() ? null : users;
+					recordedDir[0] = rs.getString(2);
+					pausedSince[0] = time(rs, 3);
+					pausedMillis[0] = rs.getLong(4);
+				}, runId);
 		String reportDir = recordedDir[0];
 		if (reportDir == null) {
-			String given = parameters.get("report.dir");
+			String given = parameters.get(REPORT_DIR);
 			reportDir = given == null || given.isBlank() ? null : given;
+		}
+		if (reportDir == null) {
+			// a completed dry run keeps no run_record row: its report step left the directory in the context
+			reportDir = contextReportDir(last.id());
 		}
 		Map<String, Long> outcomes = new TreeMap<>();
 		jdbc.query("select outcome, count(*) from migration_decision where run_id = ? group by outcome", rs -> {
@@ -148,16 +176,38 @@ public class StatusStore {
 		return new RunStatus(runId, Boolean.parseBoolean(parameters.get(DRY_RUN)),
 				Boolean.parseBoolean(parameters.get(REVOKE)), parameters.get(INPUT), parameters.get(INPUT_DIGEST),
 				started, last.end(), last.status(), executions.size(), new ArrayList<>(actors), reportDir, inScope[0],
-				outcomes, running ? progress(runId, last.id(), inScope[0]) : null);
+				outcomes, running ? progress(runId, last.id(), inScope[0], pausedSince[0], pausedMillis[0],
+						parameters.get(PAUSE_FILE)) : null);
+	}
+
+	/** The report directory an attempt's report step recorded in the job's execution context, or null. */
+	private String contextReportDir(long executionId) {
+		List<String> contexts = jdbc.query(
+				"select coalesce(serialized_context, short_context) from batch_job_execution_context"
+						+ " where job_execution_id = ?",
+				(rs, i) -> rs.getString(1), executionId);
+		if (contexts.isEmpty() || contexts.get(0) == null) {
+			return null;
+		}
+		try {
+			// as Spring Batch's JdbcExecutionContextDao reads it, with its default serializer
+			Map<String, Object> context = new DefaultExecutionContextSerializer()
+				.deserialize(new ByteArrayInputStream(contexts.get(0).getBytes(StandardCharsets.ISO_8859_1)));
+			return context.get(REPORT_DIR) instanceof String dir && !dir.isBlank() ? dir : null;
+		}
+		catch (IOException | RuntimeException ex) {
+			return null;
+		}
 	}
 
 	/**
 	 * The progress of a run that is going: the users decided over all its attempts (the committed
 	 * read counts of its migrate partitions), and this attempt's rate, between the start of its first
-	 * partition and the last progress any of them recorded (both the run's own clock, so the reader's
-	 * clock does not matter).
+	 * partition and the last progress any of them recorded less the time it was paused (all the run's
+	 * own clock, so the reader's clock does not matter); while it is paused, since when and no rate.
 	 */
-	private RunStatus.Progress progress(long runId, long executionId, Long inScope) {
+	private RunStatus.Progress progress(long runId, long executionId, Long inScope, LocalDateTime pausedSince,
+			long pausedMillis, String pauseFile) {
 		long decided = jdbc.queryForObject("""
 				select coalesce(sum(s.read_count), 0) from batch_step_execution s
 				join batch_job_execution e on e.job_execution_id = s.job_execution_id
@@ -180,15 +230,18 @@ public class StatusStore {
 				(rs, i) -> new Object[] { rs.getLong(1), time(rs, 2), time(rs, 3) }, executionId);
 		if (!partitions.isEmpty() && partitions.get(0)[1] != null && partitions.get(0)[2] != null) {
 			long readNow = (Long) partitions.get(0)[0];
-			Duration elapsed = Duration.between((LocalDateTime) partitions.get(0)[1], (LocalDateTime) partitions.get(0)[2]);
-			if (readNow > 0 && elapsed.toMillis() > 0) {
+			// the time paused is no work: a rate over it would be low after a pause (and stale during one)
+			Duration elapsed = Duration.between((LocalDateTime) partitions.get(0)[1], (LocalDateTime) partitions.get(0)[2])
+				.minusMillis(pausedMillis);
+			if (readNow > 0 && elapsed.toMillis() > 0 && pausedSince == null) {
 				rate = readNow * 1000.0 / elapsed.toMillis();
 				if (inScope != null) {
 					eta = Math.round(Math.max(0, inScope - decided) / rate);
 				}
 			}
 		}
-		return new RunStatus.Progress(step, decided, inScope, rate, eta, lastUpdate);
+		return new RunStatus.Progress(step, decided, inScope, rate, eta, lastUpdate, pausedSince,
+				pausedSince == null || pauseFile == null || pauseFile.isBlank() ? null : pauseFile);
 	}
 
 	private static LocalDateTime time(ResultSet rs, int column) throws SQLException {

@@ -31,12 +31,12 @@ public final class Audit implements Consumer<Violation> {
 	/** The readable list: one line per violation, grouped by invariant, "and N more" past {@link #SHOWN}. */
 	public void print(java.io.PrintStream out) {
 		counts.forEach((invariant, count) -> {
-			out.println("broken: " + invariant + " (" + count + ")");
+			out.println(String.format("broken: %s (%,d)", invariant, count));
 			for (Violation v : shown.get(invariant)) {
 				out.println("  " + v.detail());
 			}
 			if (count > SHOWN) {
-				out.println("  and " + (count - SHOWN) + " more");
+				out.println(String.format("  and %,d more", count - SHOWN));
 			}
 		});
 	}

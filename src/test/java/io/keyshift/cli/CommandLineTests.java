@@ -84,7 +84,31 @@ class CommandLineTests {
 		assertThat(((MigrateCli) parse("migrate", "--input", "in", "--remote").command()).settings())
 			.containsExactly("--keyshift.remote.role=manager");
 		assertThatThrownBy(() -> ((MigrateCli) parse("migrate", "--input", "in", "--max-rate", "fast").command()).settings())
-			.isInstanceOf(UsageException.class).hasMessage("--max-rate takes a whole number, not 'fast'");
+			.isInstanceOf(UsageException.class).hasMessage("--max-rate takes a number, not 'fast'");
+		// users per second need not be whole: 0.5 is one user every 2 s
+		assertThat(((MigrateCli) parse("migrate", "--input", "in", "--max-rate", "0.5").command()).settings())
+			.containsExactly("--keyshift.max-rate=0.5");
+		assertThat(((MigrateCli) parse("migrate", "--input", "in", "--max-rate", "1.50").command()).settings())
+			.containsExactly("--keyshift.max-rate=1.5");
+		assertThat(((MigrateCli) parse("migrate", "--input", "in", "--max-rate", "2_000").command()).settings())
+			.containsExactly("--keyshift.max-rate=2000");
+		assertThatThrownBy(() -> ((MigrateCli) parse("migrate", "--input", "in", "--max-rate", "-0.5").command())
+			.settings()).isInstanceOf(UsageException.class)
+			.hasMessage("--max-rate takes a number of users per second, 0 (no limit) or more, not '-0.5'");
+	}
+
+	@Test
+	void anUnknownOptionIsToldBeforeAMissingRequiredOne() {
+		assertThatThrownBy(() -> parse("migrate", "--fast")).isInstanceOf(UsageException.class)
+			.hasMessage("unknown option '--fast'");
+		assertThatThrownBy(() -> parse("migrate", "--dry-run", "--report-dir", "-r", "--fast=1"))
+			.isInstanceOf(UsageException.class).hasMessage("unknown option '--fast=1'");
+		// another command's option, as when --input is given
+		assertThatThrownBy(() -> parse("migrate", "--now")).isInstanceOf(UsageException.class)
+			.hasMessage("unknown option '--now' for migrate");
+		// only known options: the missing one is the problem
+		assertThatThrownBy(() -> parse("migrate", "--dry-run", "--report-dir", "--fast"))
+			.isInstanceOf(UsageException.class).hasMessage("migrate needs --input DIR");
 	}
 
 	@Test

@@ -21,6 +21,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.keyshift.support.ChildRun;
 import io.keyshift.support.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,6 +55,31 @@ class OperatorIT {
 	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
 	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+	/**
+	 * A SIGTERM while keyshift reads its command line (seconds on a busy machine, before it checks the
+	 * export and starts the run) ended the JVM with exit 143 and no word. The child's class loading
+	 * tells when main has begun: picocli is loaded once main runs, to read the command line.
+	 */
+	@Test
+	void aSigtermWhileTheCommandLineIsReadStopsWithOneLineAndExitOne() throws Exception {
+		Path export = Files.createDirectories(tmp.resolve("export"));
+		FileSystemUtils.copyRecursively(SAMPLE, export);
+		ChildRun child = ChildRun.start(tmp, List.of("-Xlog:class+load=info:stdout"),
+				List.of("migrate", "--input", export.toString(), "--dry-run"));
+		try {
+			assertThat(child.await(l -> l.contains(" picocli.CommandLine "), Duration.ofMinutes(1))).isTrue();
+			child.terminate();
+			assertThat(child.exitCode(Duration.ofMinutes(1))).isEqualTo(1);
+			// before the run began: this line, or the one of the moment before Spring starts
+			assertThat(child.output()).containsPattern("keyshift: SIGTERM received while starting(; stopped before"
+					+ " anything began\\. Nothing was changed\\.|, before the run began; stopped\\.)");
+			assertThat(tmp.resolve("data")).doesNotExist();
+		}
+		finally {
+			child.kill();
+		}
+	}
 
 	@AfterEach
 	void dropDatabase() {

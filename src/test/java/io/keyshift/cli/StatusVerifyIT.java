@@ -157,6 +157,22 @@ class StatusVerifyIT {
 				"run 3  real  " + stopped.get("state").asText() + "  attempts 1", "outcomes CREATED 21, QUARANTINED 17,"
 						+ " SKIPPED 11", "notifications: PENDING 22", "input " + sample.toAbsolutePath().normalize());
 		assertNoSecret(out.toString() + err);
+		assertThat(dry.get("report_dir").asText()).isEqualTo(tmp.resolve("r1").toString());
+
+		// run 4: a dry run without --report-dir (in a process of its own, so its reports/ is under tmp):
+		// status names the directory its report step chose, though a dry run keeps no run_record row
+		List<String> args = new ArrayList<>(List.of("migrate", "--input", sample.toString(), "--dry-run"));
+		args.addAll(db.springArgs());
+		ChildRun child = ChildRun.start(tmp, args);
+		assertThat(child.exitCode(Duration.ofMinutes(3))).as(child.output()).isZero();
+		Matcher chosen = Pattern.compile("Report: (reports/dry-run-4-\\d{8}-\\d{6})").matcher(child.output());
+		assertThat(chosen.find()).as(child.output()).isTrue();
+		assertThat(tmp.resolve(chosen.group(1)).resolve("summary.json")).exists();
+		assertThat(run("status", "--json")).as(err.toString()).isZero();
+		JsonNode rehearsal = new ObjectMapper().readTree(out.toString()).get("runs").get(3);
+		assertThat(rehearsal.get("report_dir").asText()).isEqualTo(chosen.group(1));
+		assertThat(run("status")).isZero();
+		assertThat(out.toString()).contains("  report " + chosen.group(1) + System.lineSeparator());
 	}
 
 	@ParameterizedTest
@@ -321,8 +337,9 @@ class StatusVerifyIT {
 		db = TestDatabase.create(kind, tmp);
 		Path export = tmp.resolve("export");
 		new ExportGenerator().generate(new ExportGenerator.Options(12_000, 7), export);
+		// no --report-dir: its report step would choose one; until then status says what it will be
 		List<String> args = new ArrayList<>(List.of("migrate", "--input", export.toString(), "--delivery-key-file",
-				key().toString(), "--report-dir", tmp.resolve("report").toString(), "--threads", "1",
+				key().toString(), "--threads", "1",
 				"--keyshift.chunk-size=100", "--keyshift.progress-interval=50ms"));
 		args.addAll(db.springArgs());
 		ChildRun child = ChildRun.start(tmp, args);
@@ -343,6 +360,9 @@ class StatusVerifyIT {
 				JsonNode gone = new ObjectMapper().readTree(out.toString()).get("runs").get(0);
 				assertThat(gone.get("state").asText()).isEqualTo("STARTED");
 				assertThat(gone.get("running").asBoolean()).isFalse();
+				assertThat(gone.get("report_dir").isNull()).isTrue();
+				assertThat(gone.get("report").asText()).isEqualTo("not written yet; it goes to"
+						+ " reports/run-1-<time of its report step>, in the directory migrate runs in");
 				return;
 			}
 			assertThat(run("status", "--json")).as(err.toString()).isZero();
@@ -356,6 +376,8 @@ class StatusVerifyIT {
 			assertThat(progress.get("users_decided").asLong()).isBetween(1L, inScope - 1);
 			assertThat(progress.get("users_per_second").asDouble()).isPositive();
 			assertThat(progress.get("eta_seconds").asLong()).isNotNegative();
+			assertThat(progress.get("paused").asBoolean()).isFalse();
+			assertThat(going.get("report").asText()).startsWith("not written yet; it goes to reports/run-1-<time");
 			assertThat(run("status")).isZero();
 			assertThat(out.toString()).contains("run 1  real  RUNNING  attempts 1", "progress: step migrate, users decided ")
 				.contains(String.format("/ %,d (", inScope));

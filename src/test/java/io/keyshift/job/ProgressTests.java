@@ -25,11 +25,17 @@ class ProgressTests {
 	void aPausedStepSaysPausedInsteadOfRateAndEtaUntilItGoesOn() {
 		progress.begin(1_000, 0);
 		progress.advance(250);
-		progress.pause("paused: remove /tmp/pause to resume");
 		clock.set(Duration.ofSeconds(5).toNanos());
+		progress.pause("paused: remove /tmp/pause to resume");
+		clock.set(Duration.ofSeconds(65).toNanos());
 		assertThat(progress.line(clock.get())).isEqualTo("migrate: users: 250 / 1,000 (25%), paused: remove /tmp/pause to resume");
 		progress.pause(null);
+		// the minute paused is not work: 250 users in the 5 s worked, not in 65 s (4/s)
 		assertThat(progress.line(clock.get())).isEqualTo("migrate: users: 250 / 1,000 (25%), 50/s, ETA 15s");
+		progress.advance(50);
+		clock.set(Duration.ofSeconds(66).toNanos());
+		assertThat(progress.line(clock.get())).isEqualTo("migrate: users: 300 / 1,000 (30%), 50/s, ETA 14s");
+		assertThat(progress.rate()).isEqualTo(50.0);
 	}
 
 	@Test

@@ -26,4 +26,13 @@ class RevocationValveTests {
 			.endsWith("rerun with --max-revocations 15.");
 		assertThat(RevocationValve.message(15, 12, 21, true)).contains("limit of 12 (--max-revocations 12)");
 	}
+
+	@Test
+	void countsHaveThousandsSeparatorsAsTheProgressLinesDoButTheOptionValuesAreAsTyped() {
+		assertThat(RevocationValve.message(12_345, 1_000, 20_000, false))
+			.startsWith("keyshift: this run would revoke 12,345 personal access tokens, more than the limit of 1,000"
+					+ " (the default of --max-revocations: the larger of 10 and 5% of the 20,000 ACTIVE tokens")
+			.endsWith("rerun with --max-revocations 12345.");
+		assertThat(RevocationValve.message(12_345, 2_000, 20_000, true)).contains("limit of 2,000 (--max-revocations 2000)");
+	}
 }

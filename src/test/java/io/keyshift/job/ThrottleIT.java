@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.keyshift.cli.Cli;
 import io.keyshift.generate.ExportGenerator;
+import io.keyshift.status.RunStatus;
+import io.keyshift.store.StatusStore;
 import io.keyshift.support.ChildRun;
 import io.keyshift.support.TestDatabase;
 
@@ -136,10 +138,29 @@ class ThrottleIT {
 		long total = db.jdbc().queryForObject("select users_in_scope from run_record", Long.class);
 		assertThat(whenPaused).isLessThan(total);
 		assertThat(output.getOut()).contains(", paused: remove " + flag.toAbsolutePath() + " to resume");
+		// recorded in the database, for keyshift status in another process, on another host
+		assertThat(db.jdbc().queryForObject("select paused_since from run_record", java.sql.Timestamp.class))
+			.as("the pause, recorded").isNotNull();
+		if (kind == TestDatabase.Kind.POSTGRES) { // H2: status cannot read beside a run in another process
+			RunStatus.Progress paused = progress();
+			assertThat(paused.pausedSince()).isNotNull();
+			assertThat(paused.pauseFile()).isEqualTo(flag.toAbsolutePath().toString());
+			assertThat(paused.usersPerSecond()).as("no rate while paused").isNull();
+		}
 
 		Files.delete(flag);
+		awaitDecided(whenPaused + 6 * 20, run);
+		assertThat(db.jdbc().queryForObject("select paused_since from run_record", java.sql.Timestamp.class))
+			.as("the pause, over").isNull();
+		if (kind == TestDatabase.Kind.POSTGRES) {
+			// over the time it worked, not averaged over the 6 s and more it waited (then under 19/s); above
+			// the limit by the first chunks of the two workers, which start at once (34/s seen)
+			assertThat(progress().usersPerSecond()).as("status's rate after a pause").isBetween(RATE * 0.8, RATE * 1.6);
+		}
 		assertThat(run.get(RUN.toSeconds(), TimeUnit.SECONDS)).as(output.getOut()).isZero();
 		assertThat(decided()).isEqualTo(total);
+		assertThat(db.jdbc().queryForObject("select paused_millis from run_record", Long.class)).isBetween(6_000L,
+				RUN.toMillis());
 		assertThat(output.getOut()).contains("migrate: resumed after").containsPattern("keyshift: run \\d+ completed");
 	}
 
@@ -196,6 +217,14 @@ class ThrottleIT {
 			return exit;
 		});
 		return running;
+	}
+
+	/** The progress keyshift status shows of the run that is going. */
+	private RunStatus.Progress progress() {
+		List<RunStatus> runs = new StatusStore(db.jdbc(), MigrationJobConfiguration.JOB_NAME).read().runs();
+		RunStatus.Progress progress = runs.get(runs.size() - 1).progress();
+		assertThat(progress).as("a run going").isNotNull();
+		return progress;
 	}
 
 	/** Users decided so far; 0 while the run has not yet created its tables. */

@@ -1,5 +1,6 @@
 package io.keyshift.store;
 
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
@@ -16,5 +17,22 @@ class RunLockHolderTests {
 
 		assertThat(holder.toString())
 			.isEqualTo("host build-7, pid 4242, started 2026-11-30 13:05:07 UTC (migrate --input in)");
+	}
+
+	/**
+	 * The holder file goes beside the database for every embedded URL migrate accepts (README,
+	 * Configuration): with jdbc:h2:./data/k none was written, and status could not name the holder.
+	 */
+	@Test
+	void theHolderFileSitsBesideEveryEmbeddedDatabase() {
+		assertThat(RunLock.h2HolderFile("jdbc:h2:file:./data/keyshift;DB_CLOSE_ON_EXIT=FALSE"))
+			.isEqualTo(Path.of("./data/keyshift.holder"));
+		assertThat(RunLock.h2HolderFile("jdbc:h2:./data/k")).isEqualTo(Path.of("./data/k.holder"));
+		assertThat(RunLock.h2HolderFile("jdbc:h2:/var/lib/keyshift/db;MODE=PostgreSQL"))
+			.isEqualTo(Path.of("/var/lib/keyshift/db.holder"));
+		assertThat(RunLock.h2HolderFile("jdbc:h2:~/k")).isEqualTo(Path.of(System.getProperty("user.home"), "k.holder"));
+		assertThat(RunLock.h2HolderFile("jdbc:h2:mem:x")).isNull();
+		assertThat(RunLock.h2HolderFile("jdbc:h2:tcp://db/x")).isNull();
+		assertThat(RunLock.h2HolderFile("jdbc:postgresql://db/x")).isNull();
 	}
 }

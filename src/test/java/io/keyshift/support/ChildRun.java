@@ -48,8 +48,14 @@ public final class ChildRun {
 	}
 
 	public static ChildRun start(Path workDir, List<String> args) throws IOException {
+		return start(workDir, List.of(), args);
+	}
+
+	/** As above, the JVM started with {@code jvmOptions} (e.g. a -Xlog to see how far it has come). */
+	public static ChildRun start(Path workDir, List<String> jvmOptions, List<String> args) throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(jvmOptions);
 		command.add("-jar");
 		command.add(Path.of("target", "keyshift.jar").toAbsolutePath().toString());
 		command.addAll(args);
