@@ -68,8 +68,8 @@ final class NotifyDatabase implements AutoCloseable {
 			db = new NotifyDatabase(kind, null, ds, new JdbcTemplate(ds));
 		}
 		else {
-			TestDatabase pg = TestDatabase.create(TestDatabase.Kind.POSTGRES, folder);
-			db = new NotifyDatabase(kind, pg, null, pg.jdbc());
+			// a pool here too (TestDatabase.jdbc() is one shared connection)
+			return createPooled(kind, folder, 8);
 		}
 		// the product's locations (application.yml): the shared scripts and the database's own
 		Flyway.configure()
