@@ -1,12 +1,14 @@
 package io.keyshift.notify;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import io.keyshift.claim.ClaimLink;
+import io.keyshift.report.Templates;
 import io.keyshift.report.VisibleText;
 
 /**
@@ -276,7 +278,7 @@ public final class MessageRenderer {
 				+ " account rather than to you; an account admin can create them.");
 		steps.add("/v2/accounts and /v3/accounts now return only the account of the token you call them with, not"
 				+ " every account you belong to. To read another account, call it with that account's token.");
-		doc.steps(steps, 0, usage);
+		doc.steps(steps, usage);
 	}
 
 	private static void closing(Doc doc, Kind kind) {
@@ -292,10 +294,10 @@ public final class MessageRenderer {
 			return out;
 		}
 		for (NotificationPayload.UsageEntry u : payload.usage()) {
-			StringBuilder line = new StringBuilder(u.endpoint() == null || u.endpoint().isBlank() ? "(endpoint unknown)"
-					: VisibleText.of(u.endpoint()));
+			StringBuilder line = new StringBuilder(
+					u.endpoint() == null || u.endpoint().isBlank() ? "(endpoint unknown)" : u.endpoint());
 			if (u.client() != null && !u.client().isBlank()) {
-				line.append(" from ").append(VisibleText.of(u.client()));
+				line.append(" from ").append(u.client());
 			}
 			if (u.lastCalledAt() != null && !u.lastCalledAt().isBlank()) {
 				line.append(", last call ").append(u.lastCalledAt());
@@ -312,7 +314,7 @@ public final class MessageRenderer {
 		if (accountName == null || accountName.isBlank()) {
 			return accountId == null ? "Your user" : "Account " + accountId;
 		}
-		return VisibleText.of(accountName) + (accountId == null ? "" : " (account " + accountId + ")");
+		return accountName + (accountId == null ? "" : " (account " + accountId + ")");
 	}
 
 	static String reason(String code) {
@@ -379,99 +381,65 @@ public final class MessageRenderer {
 		}
 	}
 
-	/** Builds the plain text and the HTML side by side; everything that goes into the HTML is escaped. */
+	/**
+	 * The blocks of a message, in order, with every invisible character spelled out; the templates
+	 * {@code mail/message.txt} and {@code mail/message.html} lay them out, and the engine escapes the HTML.
+	 */
 	private static final class Doc {
 
-		private final StringBuilder text = new StringBuilder();
-
-		private final StringBuilder html = new StringBuilder();
+		private final List<Map<String, Object>> blocks = new ArrayList<>();
 
 		void paragraph(String s) {
-			text.append(s).append("\n\n");
-			html.append("<p>").append(escape(s)).append("</p>\n");
+			add("paragraph", s, List.of(), List.of(), null);
 		}
 
 		void heading(String s) {
-			text.append(s).append('\n').append("-".repeat(s.length())).append("\n\n");
-			html.append("<h2 style=\"font-size:1.15em\">").append(escape(s)).append("</h2>\n");
+			add("heading", s, List.of(), List.of(), null);
 		}
 
 		void warning(String s) {
-			text.append("IMPORTANT: ").append(s).append("\n\n");
-			html.append("<p style=\"border-left:4px solid #c0392b;padding:8px 12px;background:#fdf2f2\"><strong>Important:"
-					+ "</strong> ").append(escape(s)).append("</p>\n");
-		}
-
-		void bullets(List<String> items) {
-			html.append("<ul>\n");
-			for (String item : items) {
-				text.append("  - ").append(item).append('\n');
-				html.append("<li>").append(escape(item)).append("</li>\n");
-			}
-			text.append('\n');
-			html.append("</ul>\n");
-		}
-
-		/** Numbered steps; {@code detail} are bullets under step {@code detailStep}. */
-		void steps(List<String> items, int detailStep, List<String> detail) {
-			html.append("<ol>\n");
-			for (int i = 0; i < items.size(); i++) {
-				text.append(i + 1).append(". ").append(items.get(i)).append('\n');
-				html.append("<li>").append(escape(items.get(i)));
-				if (i == detailStep && !detail.isEmpty()) {
-					html.append("<ul>");
-					for (String d : detail) {
-						text.append("     - ").append(d).append('\n');
-						html.append("<li>").append(escape(d)).append("</li>");
-					}
-					html.append("</ul>");
-				}
-				html.append("</li>\n");
-			}
-			text.append('\n');
-			html.append("</ol>\n");
+			add("warning", s, List.of(), List.of(), null);
 		}
 
 		void link(String url) {
-			text.append("  ").append(url).append("\n\n");
-			html.append("<p><a href=\"").append(escape(url)).append("\">").append(escape(url)).append("</a></p>\n");
+			add("link", url, List.of(), List.of(), null);
+		}
+
+		void bullets(List<String> items) {
+			add("bullets", null, items, List.of(), null);
+		}
+
+		/** Numbered steps; {@code detail} are bullets under the first. */
+		void steps(List<String> items, List<String> detail) {
+			add("steps", null, items, detail, null);
 		}
 
 		/** A token's table; without {@code token} (link mode) the value's line is left out. */
 		void token(String account, String name, String token, String hint, String permissions) {
-			text.append(account).append('\n').append("  Token name:   ").append(name).append('\n');
-			if (token != null) {
-				text.append("  Token:        ").append(token).append('\n');
-			}
-			text.append("  Ends in:      ").append(hint).append('\n')
-				.append("  Permissions:  ").append(permissions).append("\n\n");
-			html.append("<table style=\"border-collapse:collapse;margin:12px 0\">\n")
-				.append("<tr><th colspan=\"2\" style=\"text-align:left;padding:4px 0\">").append(escape(account))
-				.append("</th></tr>\n")
-				.append(row("Token name", escape(name)));
-			if (token != null) {
-				html.append(row("Token", "<code style=\"font-size:1.05em;background:#f4f4f4;padding:2px 4px\">"
-						+ escape(token) + "</code>"));
-			}
-			html.append(row("Ends in", escape(hint)))
-				.append(row("Permissions", escape(permissions)))
-				.append("</table>\n");
+			Map<String, Object> lines = new HashMap<>();
+			lines.put("account", VisibleText.of(account));
+			lines.put("name", VisibleText.of(name));
+			lines.put("value", VisibleText.of(token));
+			lines.put("hint", VisibleText.of(hint));
+			lines.put("permissions", VisibleText.of(permissions));
+			add("token", null, List.of(), List.of(), lines);
 		}
 
-		private static String row(String label, String valueHtml) {
-			return "<tr><td style=\"padding:2px 12px 2px 0;color:#555\">" + escape(label) + "</td><td>" + valueHtml
-					+ "</td></tr>\n";
+		/** Maps, not records: the engine reads a map's entries several times faster than a record's fields. */
+		private void add(String kind, String text, List<String> items, List<String> detail, Map<String, Object> token) {
+			Map<String, Object> block = new HashMap<>();
+			block.put("kind", kind);
+			block.put("text", VisibleText.of(text));
+			block.put("items", items.stream().map(VisibleText::of).toList());
+			block.put("detail", detail.stream().map(VisibleText::of).toList());
+			block.put("token", token);
+			blocks.add(block);
 		}
 
 		RenderedMessage finish(String subject) {
-			String page = "<!DOCTYPE html>\n<html><head><meta charset=\"UTF-8\"><title>" + escape(subject)
-					+ "</title></head>\n<body style=\"font-family:sans-serif;line-height:1.45;max-width:42em\">\n" + html
-					+ "</body></html>\n";
-			return new RenderedMessage(subject, text.toString().stripTrailing() + "\n", page);
+			Map<String, Object> model = Map.of("subject", subject, "blocks", blocks);
+			return new RenderedMessage(subject, Templates.render("mail/message.txt", model).stripTrailing() + "\n",
+					Templates.render("mail/message.html", model));
 		}
-	}
-
-	static String escape(String s) {
-		return io.keyshift.report.HtmlText.escape(s);
 	}
 }

@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,156 +53,96 @@ public final class SummaryHtml {
 
 	private static final String OTHER_COLOUR = "#495057";
 
-	private static final String CSS = """
-			:root { color-scheme: light; --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --panel: #f6f8fa; }
-			* { box-sizing: border-box; }
-			body { margin: 0 auto; max-width: 1080px; padding: 24px 28px 48px; color: var(--ink); background: #fff;
-			  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-			h1 { font-size: 26px; margin: 0 0 4px; display: flex; align-items: center; gap: 12px; flex-wrap: wrap; }
-			h2 { font-size: 18px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
-			.meta { color: var(--muted); margin: 0 0 4px; }
-			.meta code { background: var(--panel); padding: 1px 5px; border-radius: 4px; word-break: break-all; }
-			.badge { font-size: 14px; font-weight: 700; letter-spacing: .06em; padding: 3px 10px; border-radius: 6px; }
-			.dry-run { background: #ffd43b; color: #5c3c00; border: 2px solid #f08c00; }
-			.notice strong { font-size: 16px; }
-			.notice { background: #fff9db; border: 1px solid #ffe066; border-left: 5px solid #f08c00; padding: 8px 12px;
-			  border-radius: 6px; margin: 12px 0 0; }
-			.totals { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 12px;
-			  margin: 20px 0 0; }
-			.card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; background: var(--panel); }
-			.card .value { display: block; font-size: 26px; font-weight: 650; font-variant-numeric: tabular-nums; }
-			.card .label { display: block; font-weight: 600; }
-			.card .sub { display: block; color: var(--muted); font-size: 13px; }
-			.card.warn { background: #fff4e6; border-color: #ffc078; }
-			.card.good { background: #ebfbee; border-color: #8ce99a; }
-			svg.chart { width: 100%; max-width: 760px; height: auto; display: block; }
-			svg.chart text { font: 13px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: var(--ink); }
-			svg.chart .bar-label { font-weight: 600; }
-			svg.chart .pct { fill: var(--muted); }
-			table { border-collapse: collapse; min-width: 50%; margin: 4px 0; font-variant-numeric: tabular-nums; }
-			th, td { text-align: left; padding: 5px 12px 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-			th { background: var(--panel); font-weight: 600; }
-			td.num, th.num { text-align: right; }
-			td.text { word-break: break-word; max-width: 480px; }
-			tfoot td { font-weight: 650; border-top: 2px solid var(--line); }
-			.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 6px;
-			  vertical-align: -1px; }
-			.empty, .hint { color: var(--muted); }
-			.meter { display: inline-block; width: 160px; height: 10px; background: var(--panel); border: 1px solid var(--line);
-			  border-radius: 3px; vertical-align: middle; overflow: hidden; }
-			.meter > span { display: block; height: 100%; background: #4c6ef5; }
-			td.note { color: var(--muted); font-size: 13px; }
-			footer { margin-top: 36px; color: var(--muted); font-size: 13px; }
-			@media print { .card, th { background: none; } }
-			""";
-
 	private SummaryHtml() {
 	}
 
 	/**
-	 * The summary as a complete HTML5 document.
+	 * The summary as a complete HTML5 document, laid out by {@code templates/report/summary.html}.
 	 * @param s the run's figures
 	 * @return the page
 	 */
 	public static String render(RunSummary s) {
-		StringBuilder out = new StringBuilder(16_384);
-		String title = "keyshift run " + s.runId();
-		out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
-			.append("<meta http-equiv=\"Content-Security-Policy\"")
-			.append(" content=\"default-src 'none'; style-src 'unsafe-inline'\"/>\n")
-			.append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
-			.append("<title>")
-			.append(esc(title))
-			.append(s.dryRun() ? " (dry run: rehearsal, nothing was written)" : "")
-			.append("</title>\n<style>\n")
-			.append(CSS)
-			.append("</style>\n</head>\n<body>\n");
-		header(out, s, title);
-		totals(out, s);
-		chart(out, s);
-		outcomes(out, s);
-		plans(out, s);
-		topAccounts(out, s);
-		rejects(out, s);
-		inputFiles(out, s);
-		steps(out, s);
-		out.append("<footer>Written by keyshift. Every decision is in <code>report.csv</code>, every rejected ")
-			.append("input row in <code>rejects.csv</code>, these figures for machines in <code>summary.json</code>. ")
-			.append("This page holds counts only: no token, no legacy key.</footer>\n")
-			.append("</body>\n</html>\n");
-		return out.toString();
+		Map<String, Object> page = new HashMap<>();
+		page.put("title", "keyshift run " + s.runId());
+		page.put("dryRun", s.dryRun());
+		page.put("input", VisibleText.of(s.input()));
+		page.put("started", time(s.startedAt()));
+		page.put("finished", time(s.finishedAt()));
+		page.put("legacyKeys", s.revokeLegacyKeys() ? "revoked after migration" : "kept working (not revoked)");
+		page.put("valve", s.tokens() != null && s.tokens().overLimit() ? VisibleText.of(s.tokens().wouldStopLine()) : null);
+		page.put("cards", totals(s));
+		chart(page, s);
+		page.put("reportRows", number(Figures.reportRows(s)));
+		page.put("outcomes", outcomes(s));
+		plans(page, s);
+		String tokens = s.dryRun() ? "Would-be tokens" : "Tokens";
+		page.put("tokensLabel", tokens);
+		page.put("accounts", Figures.list(s.topAccounts())
+			.stream()
+			.map(a -> cells(String.valueOf(a.accountId()), a.accountName(), a.plan(), number(a.tokens())))
+			.toList());
+		List<RunSummary.RejectCount> rejects = Figures.list(s.rejects());
+		page.put("rejects", rejects.stream().map(r -> cells(r.file(), r.category(), number(r.rows()))).toList());
+		page.put("rejectsTotal", number(rejects.stream().mapToLong(RunSummary.RejectCount::rows).sum()));
+		page.put("files", Figures.list(s.inputFiles())
+			.stream()
+			.map(f -> cells(f.file(), number(f.rowsRead()), number(f.rowsRejected()), number(f.rowsDeduplicated())))
+			.toList());
+		page.put("filesTotal", List.of(number(Figures.rowsRead(s)), number(Figures.rowsRejected(s)),
+				number(Figures.rowsDeduplicated(s))));
+		steps(page, s);
+		return Templates.render("report/summary.html", page);
 	}
 
-	private static void header(StringBuilder out, RunSummary s, String title) {
-		out.append("<header>\n<h1>").append(esc(title));
-		if (s.dryRun()) {
-			out.append(" <span class=\"badge dry-run\" id=\"dry-run-badge\">DRY RUN</span>");
-		}
-		out.append("</h1>\n<p class=\"meta\">Input <code>")
-			.append(esc(s.input()))
-			.append("</code> · started ")
-			.append(esc(time(s.startedAt())))
-			.append(" · finished ")
-			.append(esc(time(s.finishedAt())))
-			.append(" · legacy keys ")
-			.append(s.revokeLegacyKeys() ? "revoked after migration" : "kept working (not revoked)")
-			.append("</p>\n");
-		if (s.dryRun()) {
-			out.append("<p class=\"notice\" id=\"dry-run-notice\"><strong>Rehearsal: nothing was written.</strong> ")
-				.append("This was a dry run: no token was minted, no legacy key changed and no notification was ")
-				.append("queued. The figures show what a real run on this export would do.</p>\n");
-			if (s.tokens() != null && s.tokens().overLimit()) {
-				out.append("<p class=\"notice\" id=\"valve-notice\"><strong>A real run would stop.</strong> ")
-					.append(esc(s.tokens().wouldStopLine()))
-					.append("</p>\n");
-			}
-		}
-		out.append("</header>\n");
+	/** One {@code #total-...} card; {@code css} is its class attribute. */
+	public record Card(String id, String css, String value, String label, String sub) {
 	}
 
-	private static void totals(StringBuilder out, RunSummary s) {
+	/** One bar of the chart, {@code y} its top. */
+	public record Bar(String outcome, long rows, String count, String share, long width, String colour, int y) {
+	}
+
+	private static List<Card> totals(RunSummary s) {
 		boolean dry = s.dryRun();
 		long quarantined = Figures.outcomeRows(s, Outcome.QUARANTINED);
 		long rejected = Figures.rowsRejected(s);
-		out.append("<h2>Totals</h2>\n<section id=\"totals\" class=\"totals\">\n");
-		card(out, "users-in-scope", "", s.usersWithLegacyKey(), "Users in scope",
-				number(s.usersWithoutLegacyKey()) + " without a legacy key (out of scope)");
+		List<Card> cards = new ArrayList<>();
+		cards.add(card("users-in-scope", "", s.usersWithLegacyKey(), "Users in scope",
+				number(s.usersWithoutLegacyKey()) + " without a legacy key (out of scope)"));
 		RunSummary.UserProgress progress = Figures.progress(s);
-		card(out, "users-decided", progress.usersDone() < progress.usersTotal() ? "warn" : "", progress.usersDone(),
+		cards.add(card("users-decided", progress.usersDone() < progress.usersTotal() ? "warn" : "", progress.usersDone(),
 				"Users decided", "of " + number(progress.usersTotal()) + " (" + percent(progress.usersDone(),
-						progress.usersTotal()) + ") · " + decimal(Figures.progressRate(s)) + " users/s · " + eta(progress));
+						progress.usersTotal()) + ") · " + decimal(Figures.progressRate(s)) + " users/s · " + eta(progress)));
 		if (dry) {
-			card(out, "would-be-tokens", "good", Figures.outcomeRows(s, Outcome.WOULD_CREATE), "Would-be tokens",
-					"a real run would mint these");
+			cards.add(card("would-be-tokens", "good", Figures.outcomeRows(s, Outcome.WOULD_CREATE), "Would-be tokens",
+					"a real run would mint these"));
 		}
 		else {
-			card(out, "tokens-minted", "good", s.tokensMinted(), "Tokens minted",
-					number(Figures.outcomeRows(s, Outcome.ALREADY_MIGRATED)) + " already migrated earlier");
+			cards.add(card("tokens-minted", "good", s.tokensMinted(), "Tokens minted",
+					number(Figures.outcomeRows(s, Outcome.ALREADY_MIGRATED)) + " already migrated earlier"));
 		}
-		earlierTokens(out, s);
-		card(out, "keys-migrated", "", s.keysMigrated(), "Legacy keys migrated",
-				dry ? "a dry run changes no key" : "still working during the grace period");
-		card(out, "keys-revoked", "", s.keysRevoked(), "Legacy keys revoked",
-				s.revokeLegacyKeys() ? "--revoke-legacy-keys was given" : "revocation not requested");
-		StringBuilder kinds = new StringBuilder();
-		for (Map.Entry<String, Long> kind : Figures.notificationTotals(s).entrySet()) {
-			kinds.append(kinds.isEmpty() ? "" : " · ").append(kind.getKey()).append(' ').append(number(kind.getValue()));
-		}
-		card(out, "notifications", "", Figures.notificationCount(s),
-				dry ? "Notifications (would queue)" : "Notifications queued", kinds.toString());
-		card(out, "quarantined", quarantined > 0 ? "warn" : "", quarantined, "Quarantined rows",
-				quarantined > 0 ? "fix the data and rerun" : "no data problem");
-		card(out, "rows-read", "", Figures.rowsRead(s), "Input rows read",
-				number(Figures.rowsDeduplicated(s)) + " exact duplicates merged");
-		card(out, "rows-rejected", rejected > 0 ? "warn" : "", rejected, "Input rows rejected",
-				rejected > 0 ? "listed in rejects.csv" : "every row was usable");
-		cardText(out, "duration", duration(Figures.durationSeconds(s)), "Duration",
-				Figures.timed(s) ? decimal(Figures.rowsPerSecond(s)) + " input rows per second" : "");
-		out.append("</section>\n");
+		earlierTokens(cards, s);
+		cards.add(card("keys-migrated", "", s.keysMigrated(), "Legacy keys migrated",
+				dry ? "a dry run changes no key" : "still working during the grace period"));
+		cards.add(card("keys-revoked", "", s.keysRevoked(), "Legacy keys revoked",
+				s.revokeLegacyKeys() ? "--revoke-legacy-keys was given" : "revocation not requested"));
+		List<String> kinds = new ArrayList<>();
+		Figures.notificationTotals(s).forEach((kind, count) -> kinds.add(kind + " " + number(count)));
+		cards.add(card("notifications", "", Figures.notificationCount(s),
+				dry ? "Notifications (would queue)" : "Notifications queued", String.join(" · ", kinds)));
+		cards.add(card("quarantined", quarantined > 0 ? "warn" : "", quarantined, "Quarantined rows",
+				quarantined > 0 ? "fix the data and rerun" : "no data problem"));
+		cards.add(card("rows-read", "", Figures.rowsRead(s), "Input rows read",
+				number(Figures.rowsDeduplicated(s)) + " exact duplicates merged"));
+		cards.add(card("rows-rejected", rejected > 0 ? "warn" : "", rejected, "Input rows rejected",
+				rejected > 0 ? "listed in rejects.csv" : "every row was usable"));
+		cards.add(new Card("duration", "card", duration(Figures.durationSeconds(s)), "Duration",
+				Figures.timed(s) ? decimal(Figures.rowsPerSecond(s)) + " input rows per second" : ""));
+		return cards;
 	}
 
 	/** SPEC §3.2: the PATs of earlier runs, updated, revoked by reason, and left alone out of scope. */
-	private static void earlierTokens(StringBuilder out, RunSummary s) {
+	private static void earlierTokens(List<Card> cards, RunSummary s) {
 		RunSummary.Tokens t = s.tokens();
 		if (t == null) {
 			return;
@@ -209,173 +151,63 @@ public final class SummaryHtml {
 		long updated = Figures.outcomeRows(s, dry ? Outcome.WOULD_UPDATE : Outcome.UPDATED);
 		Outcome revokedOutcome = dry ? Outcome.WOULD_REVOKE : Outcome.REVOKED;
 		long revoked = Figures.outcomeRows(s, revokedOutcome);
-		StringBuilder reasons = new StringBuilder();
+		List<String> reasons = new ArrayList<>();
 		for (RunSummary.OutcomeCount o : Figures.list(s.outcomes())) {
 			if (o.outcome().equals(revokedOutcome.name())) {
-				reasons.append(reasons.isEmpty() ? "" : " · ").append(o.reason()).append(' ').append(number(o.rows()));
+				reasons.add(o.reason() + " " + number(o.rows()));
 			}
 		}
-		card(out, "tokens-updated", "", updated, dry ? "Tokens a real run would update" : "Tokens updated",
-				"permissions replaced by their owner's current ones");
-		card(out, "tokens-revoked", t.overLimit() ? "warn" : "", revoked,
+		cards.add(card("tokens-updated", "", updated, dry ? "Tokens a real run would update" : "Tokens updated",
+				"permissions replaced by their owner's current ones"));
+		cards.add(card("tokens-revoked", t.overLimit() ? "warn" : "", revoked,
 				dry ? "Tokens a real run would revoke" : "Tokens revoked",
-				(reasons.isEmpty() ? "" : reasons + " · ") + "limit " + number(t.revocationLimit())
-						+ " (--max-revocations)" + (t.overLimit() ? " · a real run would stop" : ""));
-		card(out, "tokens-untouched", "", t.untouchedOutOfScope(), "Tokens left as they are",
-				"their users are not in this export");
+				(reasons.isEmpty() ? "" : String.join(" · ", reasons) + " · ") + "limit " + number(t.revocationLimit())
+						+ " (--max-revocations)" + (t.overLimit() ? " · a real run would stop" : "")));
+		cards.add(card("tokens-untouched", "", t.untouchedOutOfScope(), "Tokens left as they are",
+				"their users are not in this export"));
 	}
 
-	private static void card(StringBuilder out, String id, String kind, long value, String label, String sub) {
-		cardText(out, id, number(value), label, sub, kind);
+	private static Card card(String id, String kind, long value, String label, String sub) {
+		return new Card(id, kind.isEmpty() ? "card" : "card " + kind, number(value), label, VisibleText.of(sub));
 	}
 
-	private static void cardText(StringBuilder out, String id, String value, String label, String sub) {
-		cardText(out, id, value, label, sub, "");
-	}
-
-	private static void cardText(StringBuilder out, String id, String value, String label, String sub, String kind) {
-		out.append("<div class=\"card").append(kind.isEmpty() ? "" : " " + kind).append("\" id=\"total-")
-			.append(esc(id))
-			.append("\"><span class=\"value\">")
-			.append(esc(value))
-			.append("</span><span class=\"label\">")
-			.append(esc(label))
-			.append("</span>");
-		if (!sub.isEmpty()) {
-			out.append("<span class=\"sub\">").append(esc(sub)).append("</span>");
-		}
-		out.append("</div>\n");
-	}
-
-	private static void chart(StringBuilder out, RunSummary s) {
-		List<Map.Entry<String, Long>> bars = new ArrayList<>();
-		for (Map.Entry<String, Long> total : Figures.outcomeTotals(s).entrySet()) {
-			if (total.getValue() > 0) {
-				bars.add(total);
-			}
-		}
+	private static void chart(Map<String, Object> page, RunSummary s) {
 		long all = Figures.reportRows(s);
-		out.append("<h2>Report rows per outcome</h2>\n");
-		if (bars.isEmpty()) {
-			out.append("<p class=\"empty\" id=\"outcome-chart\">No report rows in this run.</p>\n");
-			return;
-		}
-		long max = bars.stream().mapToLong(Map.Entry::getValue).max().orElse(1);
-		int labelWidth = 170;
-		int barSpace = 450;
-		int rowHeight = 34;
-		int width = 760;
-		int height = bars.size() * rowHeight + 8;
-		StringBuilder desc = new StringBuilder();
-		for (Map.Entry<String, Long> bar : bars) {
-			desc.append(desc.isEmpty() ? "" : "; ").append(bar.getKey()).append(": ").append(number(bar.getValue()));
-		}
-		out.append("<svg id=\"outcome-chart\" class=\"chart\" role=\"img\" viewBox=\"0 0 ")
-			.append(width)
-			.append(' ')
-			.append(height)
-			.append("\" width=\"")
-			.append(width)
-			.append("\" height=\"")
-			.append(height)
-			.append("\" aria-labelledby=\"outcome-chart-title outcome-chart-desc\">\n")
-			.append("<title id=\"outcome-chart-title\">Report rows per outcome</title>\n")
-			.append("<desc id=\"outcome-chart-desc\">")
-			.append(esc(desc.toString()))
-			.append(" (")
-			.append(number(all))
-			.append(" rows in all)</desc>\n");
-		int y = 4;
-		for (Map.Entry<String, Long> bar : bars) {
-			String outcome = bar.getKey();
+		List<Map.Entry<String, Long>> present = Figures.outcomeTotals(s)
+			.entrySet()
+			.stream()
+			.filter(total -> total.getValue() > 0)
+			.toList();
+		long max = present.stream().mapToLong(Map.Entry::getValue).max().orElse(1);
+		List<Bar> bars = new ArrayList<>();
+		List<String> desc = new ArrayList<>();
+		for (Map.Entry<String, Long> bar : present) {
 			long rows = bar.getValue();
-			long barWidth = Math.max(2, Math.round((double) rows * barSpace / max));
-			out.append("<g class=\"bar\" data-outcome=\"")
-				.append(esc(outcome))
-				.append("\" data-rows=\"")
-				.append(rows)
-				.append("\">")
-				.append("<title>")
-				.append(esc(outcome))
-				.append(": ")
-				.append(number(rows))
-				.append(" rows (")
-				.append(esc(percent(rows, all)))
-				.append(")</title>")
-				.append("<text class=\"bar-label\" x=\"")
-				.append(labelWidth - 10)
-				.append("\" y=\"")
-				.append(y + 18)
-				.append("\" text-anchor=\"end\">")
-				.append(esc(outcome))
-				.append("</text>")
-				.append("<rect x=\"")
-				.append(labelWidth)
-				.append("\" y=\"")
-				.append(y + 3)
-				.append("\" width=\"")
-				.append(barWidth)
-				.append("\" height=\"22\" rx=\"3\" fill=\"")
-				.append(colour(outcome))
-				.append("\"/>")
-				.append("<text class=\"bar-count\" x=\"")
-				.append(labelWidth + barWidth + 8)
-				.append("\" y=\"")
-				.append(y + 18)
-				.append("\">")
-				.append(number(rows))
-				.append("<tspan class=\"pct\"> (")
-				.append(esc(percent(rows, all)))
-				.append(")</tspan></text></g>\n");
-			y += rowHeight;
+			bars.add(new Bar(VisibleText.of(bar.getKey()), rows, number(rows), percent(rows, all),
+					Math.max(2, Math.round((double) rows * 450 / max)), colour(bar.getKey()), 4 + bars.size() * 34));
+			desc.add(VisibleText.of(bar.getKey()) + ": " + number(rows));
 		}
-		out.append("</svg>\n");
+		page.put("bars", bars);
+		page.put("chartHeight", bars.size() * 34 + 8);
+		page.put("chartDesc", String.join("; ", desc) + " (" + number(all) + " rows in all)");
 	}
 
-	private static void outcomes(StringBuilder out, RunSummary s) {
-		List<RunSummary.OutcomeCount> rows = Figures.outcomes(s);
+	/** Per outcome and reason: outcome, colour, reason, rows, share, meaning. */
+	private static List<List<String>> outcomes(RunSummary s) {
 		long all = Figures.reportRows(s);
-		out.append("<h2>Outcomes and reasons</h2>\n");
-		if (rows.isEmpty()) {
-			out.append("<p class=\"empty\" id=\"outcomes\">No report rows in this run.</p>\n");
-			return;
-		}
-		out.append("<table id=\"outcomes\">\n<thead><tr><th>Outcome</th><th>Reason</th>")
-			.append("<th class=\"num\">Rows</th><th class=\"num\">Share</th><th>Meaning</th></tr></thead>\n<tbody>\n");
-		for (RunSummary.OutcomeCount o : rows) {
-			out.append("<tr data-outcome=\"")
-				.append(esc(o.outcome()))
-				.append("\"><td>")
-				.append(swatch(o.outcome()))
-				.append(esc(o.outcome()))
-				.append("</td><td>")
-				.append(o.reason() == null ? "—" : esc(o.reason()))
-				.append("</td><td class=\"num\">")
-				.append(number(o.rows()))
-				.append("</td><td class=\"num\">")
-				.append(esc(percent(o.rows(), all)))
-				.append("</td><td class=\"note\">")
-				.append(esc(Meanings.of(o.outcome(), o.reason())))
-				.append("</td></tr>\n");
-		}
-		out.append("</tbody>\n<tfoot><tr><td colspan=\"2\">Total</td><td class=\"num\">")
-			.append(number(all))
-			.append("</td><td class=\"num\">100%</td><td></td></tr></tfoot>\n</table>\n")
-			.append("<p class=\"hint\">QUARANTINED rows are data problems: fix the data in the export and run ")
-			.append("again. SKIPPED rows are policy: nothing to do.</p>\n");
+		return Figures.outcomes(s)
+			.stream()
+			.map(o -> cells(o.outcome(), colour(o.outcome()), o.reason() == null ? "—" : o.reason(), number(o.rows()),
+					percent(o.rows(), all), Meanings.of(o.outcome(), o.reason())))
+			.toList();
 	}
 
-	private static void plans(StringBuilder out, RunSummary s) {
-		List<RunSummary.PlanCount> counts = Figures.list(s.plans());
-		out.append("<h2>Per account plan</h2>\n");
-		if (counts.isEmpty()) {
-			out.append("<p class=\"empty\" id=\"plans\">No report rows in this run.</p>\n");
-			return;
-		}
+	/** Per plan: the plan, its rows per outcome present ("·" for none), its total. */
+	private static void plans(Map<String, Object> page, RunSummary s) {
 		TreeSet<String> outcomes = new TreeSet<>(
 				Comparator.comparingInt(Figures::outcomeRank).thenComparing(Comparator.naturalOrder()));
 		Map<String, Map<String, Long>> byPlan = new LinkedHashMap<>();
-		List<RunSummary.PlanCount> sorted = new ArrayList<>(counts);
+		List<RunSummary.PlanCount> sorted = new ArrayList<>(Figures.list(s.plans()));
 		sorted.sort(Comparator.comparingInt((RunSummary.PlanCount p) -> planRank(p.plan()))
 			.thenComparing(p -> String.valueOf(p.plan())));
 		for (RunSummary.PlanCount p : sorted) {
@@ -383,168 +215,41 @@ public final class SummaryHtml {
 			byPlan.computeIfAbsent(String.valueOf(p.plan()), k -> new LinkedHashMap<>())
 				.merge(String.valueOf(p.outcome()), p.rows(), Long::sum);
 		}
-		out.append("<table id=\"plans\">\n<thead><tr><th>Plan</th>");
-		for (String outcome : outcomes) {
-			out.append("<th class=\"num\">").append(swatch(outcome)).append(esc(outcome)).append("</th>");
-		}
-		out.append("<th class=\"num\">Total</th></tr></thead>\n<tbody>\n");
-		for (Map.Entry<String, Map<String, Long>> plan : byPlan.entrySet()) {
-			out.append("<tr data-plan=\"").append(esc(plan.getKey())).append("\"><td>").append(esc(plan.getKey()));
-			out.append("</td>");
-			long total = 0;
+		List<List<String>> rows = new ArrayList<>();
+		byPlan.forEach((plan, counts) -> {
+			List<String> row = new ArrayList<>(List.of(plan));
 			for (String outcome : outcomes) {
-				long rows = plan.getValue().getOrDefault(outcome, 0L);
-				total += rows;
-				out.append("<td class=\"num\">").append(rows == 0 ? "·" : number(rows)).append("</td>");
+				long n = counts.getOrDefault(outcome, 0L);
+				row.add(n == 0 ? "·" : number(n));
 			}
-			out.append("<td class=\"num\">").append(number(total)).append("</td></tr>\n");
-		}
-		out.append("</tbody>\n</table>\n<p class=\"hint\">Plan <em>none</em>: user-level rows (no account); ")
-			.append("<em>unknown</em>: an account missing from accounts.csv.</p>\n");
+			row.add(number(counts.values().stream().mapToLong(Long::longValue).sum()));
+			rows.add(cells(row.toArray(String[]::new)));
+		});
+		page.put("planOutcomes", outcomes.stream().map(o -> cells(o, colour(o))).toList());
+		page.put("plans", rows);
 	}
 
-	private static void topAccounts(StringBuilder out, RunSummary s) {
-		List<RunSummary.AccountCount> accounts = Figures.list(s.topAccounts());
-		String tokens = s.dryRun() ? "Would-be tokens" : "Tokens";
-		out.append("<h2>Top accounts by ").append(tokens.toLowerCase(Locale.ROOT)).append("</h2>\n");
-		if (accounts.isEmpty()) {
-			out.append("<p class=\"empty\" id=\"top-accounts\">No token in this run.</p>\n");
-			return;
-		}
-		out.append("<table id=\"top-accounts\">\n<thead><tr><th class=\"num\">Account id</th><th>Account</th>")
-			.append("<th>Plan</th><th class=\"num\">")
-			.append(tokens)
-			.append("</th></tr></thead>\n<tbody>\n");
-		for (RunSummary.AccountCount a : accounts) {
-			out.append("<tr><td class=\"num\">")
-				.append(a.accountId())
-				.append("</td><td class=\"text\">")
-				.append(esc(a.accountName()))
-				.append("</td><td>")
-				.append(esc(a.plan()))
-				.append("</td><td class=\"num\">")
-				.append(number(a.tokens()))
-				.append("</td></tr>\n");
-		}
-		out.append("</tbody>\n</table>\n");
-	}
-
-	private static void rejects(StringBuilder out, RunSummary s) {
-		List<RunSummary.RejectCount> rejects = Figures.list(s.rejects());
-		out.append("<h2>Rejected input rows</h2>\n");
-		if (rejects.isEmpty()) {
-			out.append("<p class=\"empty\" id=\"rejects\">No input row was rejected.</p>\n");
-			return;
-		}
-		out.append("<table id=\"rejects\">\n<thead><tr><th>File</th><th>Category</th>")
-			.append("<th class=\"num\">Rows</th></tr></thead>\n<tbody>\n");
-		long total = 0;
-		for (RunSummary.RejectCount r : rejects) {
-			total += r.rows();
-			out.append("<tr><td class=\"text\">")
-				.append(esc(r.file()))
-				.append("</td><td class=\"text\">")
-				.append(esc(r.category()))
-				.append("</td><td class=\"num\">")
-				.append(number(r.rows()))
-				.append("</td></tr>\n");
-		}
-		out.append("</tbody>\n<tfoot><tr><td colspan=\"2\">Total (details in rejects.csv)</td><td class=\"num\">")
-			.append(number(total))
-			.append("</td></tr></tfoot>\n</table>\n");
-	}
-
-	private static void inputFiles(StringBuilder out, RunSummary s) {
-		List<RunSummary.FileCount> files = Figures.list(s.inputFiles());
-		out.append("<h2>Input files</h2>\n");
-		if (files.isEmpty()) {
-			out.append("<p class=\"empty\" id=\"input-files\">No input file was read.</p>\n");
-			return;
-		}
-		out.append("<table id=\"input-files\">\n<thead><tr><th>File</th><th class=\"num\">Rows read</th>")
-			.append("<th class=\"num\">Rejected</th><th class=\"num\">Deduplicated</th></tr></thead>\n<tbody>\n");
-		for (RunSummary.FileCount f : files) {
-			out.append("<tr><td class=\"text\">")
-				.append(esc(f.file()))
-				.append("</td><td class=\"num\">")
-				.append(number(f.rowsRead()))
-				.append("</td><td class=\"num\">")
-				.append(number(f.rowsRejected()))
-				.append("</td><td class=\"num\">")
-				.append(number(f.rowsDeduplicated()))
-				.append("</td></tr>\n");
-		}
-		out.append("</tbody>\n<tfoot><tr><td>Total</td><td class=\"num\">")
-			.append(number(Figures.rowsRead(s)))
-			.append("</td><td class=\"num\">")
-			.append(number(Figures.rowsRejected(s)))
-			.append("</td><td class=\"num\">")
-			.append(number(Figures.rowsDeduplicated(s)))
-			.append("</td></tr></tfoot>\n</table>\n");
-	}
-
-	private static void steps(StringBuilder out, RunSummary s) {
+	/** Per step: name, partitions (null for none), started, finished, time, share in %, read, written, attempts, status. */
+	private static void steps(Map<String, Object> page, RunSummary s) {
 		List<RunSummary.StepTiming> steps = Figures.list(s.steps());
-		out.append("<h2>Run timing</h2>\n");
-		if (steps.isEmpty()) {
-			out.append("<p class=\"empty\" id=\"steps\">No step timing was recorded.</p>\n");
-			return;
-		}
-		int attempts = steps.stream().mapToInt(RunSummary.StepTiming::executions).max().orElse(1);
-		out.append("<p class=\"meta\">Started ")
-			.append(esc(time(s.startedAt())))
-			.append(", figures taken ")
-			.append(esc(time(s.finishedAt())))
-			.append(": ")
-			.append(esc(duration(Figures.durationSeconds(s))))
-			.append(" in all");
-		if (attempts > 1) {
-			out.append(", over ").append(attempts).append(" attempts (the run was resumed; pauses between ")
-				.append("attempts are not counted in the steps' times)");
-		}
-		out.append(".</p>\n");
 		long all = Math.max(1, Figures.stepsTime(s).toMillis());
-		out.append("<table id=\"steps\">\n<thead><tr><th>Step</th><th>Started</th><th>Finished</th>")
-			.append("<th class=\"num\">Time</th><th>Share of the steps' time</th><th class=\"num\">Read</th>")
-			.append("<th class=\"num\">Written</th><th class=\"num\">Attempts</th><th>Status</th></tr></thead>\n")
-			.append("<tbody>\n");
-		boolean running = false;
+		List<List<String>> rows = new ArrayList<>();
 		for (RunSummary.StepTiming t : steps) {
 			long millis = t.time() == null ? 0 : t.time().toMillis();
-			long width = Math.min(100, Math.round(100.0 * millis / all));
-			running |= "STARTED".equals(t.status());
-			out.append("<tr data-step=\"")
-				.append(esc(t.step()))
-				.append("\"><td>")
-				.append(esc(t.step()))
-				.append(t.partitions() > 0 ? " <span class=\"hint\">(" + t.partitions() + " partitions)</span>" : "")
-				.append("</td><td>")
-				.append(esc(clock(t.startedAt(), s.startedAt())))
-				.append("</td><td>")
-				.append(esc(clock(t.finishedAt(), s.startedAt())))
-				.append("</td><td class=\"num\">")
-				.append(esc(duration(Figures.seconds(t.time()))))
-				.append("</td><td><span class=\"meter\"><span style=\"width:")
-				.append(width)
-				.append("%\"></span></span> ")
-				.append(width)
-				.append("%</td><td class=\"num\">")
-				.append(number(t.itemsRead()))
-				.append("</td><td class=\"num\">")
-				.append(number(t.itemsWritten()))
-				.append("</td><td class=\"num\">")
-				.append(t.executions())
-				.append("</td><td>")
-				.append(esc(status(t.status())))
-				.append("</td></tr>\n");
+			rows.add(cells(t.step(), t.partitions() > 0 ? String.valueOf(t.partitions()) : null,
+					clock(t.startedAt(), s.startedAt()), clock(t.finishedAt(), s.startedAt()),
+					duration(Figures.seconds(t.time())), String.valueOf(Math.min(100, Math.round(100.0 * millis / all))),
+					number(t.itemsRead()), number(t.itemsWritten()), String.valueOf(t.executions()), status(t.status())));
 		}
-		out.append("</tbody>\n</table>\n<p class=\"hint\">Times are UTC. Read and written count the items of ")
-			.append("chunked steps (users, for <em>migrate</em>); a step that works in one go shows 0.");
-		if (running) {
-			out.append(" A step <em>in progress</em> is the one writing this report: its time runs to the moment ")
-				.append("these figures were taken.");
-		}
-		out.append("</p>\n");
+		page.put("steps", rows);
+		page.put("attempts", steps.stream().mapToInt(RunSummary.StepTiming::executions).max().orElse(1));
+		page.put("running", steps.stream().anyMatch(t -> "STARTED".equals(t.status())));
+		page.put("duration", duration(Figures.durationSeconds(s)));
+	}
+
+	/** A table row's cells, with invisible characters spelled out; the template escapes them. */
+	private static List<String> cells(String... cells) {
+		return Arrays.stream(cells).map(VisibleText::of).toList();
 	}
 
 	private static String status(String status) {
@@ -569,15 +274,6 @@ public final class SummaryHtml {
 			return "ETA unknown";
 		}
 		return eta == 0 ? "all done" : "ETA " + duration(BigDecimal.valueOf(eta));
-	}
-
-	/** Text made safe for an HTML text node or a quoted attribute value; "" for {@code null}. */
-	static String esc(String text) {
-		return io.keyshift.report.HtmlText.escape(text);
-	}
-
-	private static String swatch(String outcome) {
-		return "<span class=\"swatch\" style=\"background:" + colour(outcome) + "\"></span>";
 	}
 
 	private static String colour(String outcome) {
