@@ -29,6 +29,9 @@ import picocli.CommandLine.Option;
 				+ " the report. Rehearse with --dry-run; after a failure, run the same command again to resume." })
 final class MigrateCli implements CliCommand {
 
+	/** The smallest --max-rate other than 0 (no limit). */
+	static final java.math.BigDecimal MIN_RATE = new java.math.BigDecimal("0.01");
+
 	@Option(names = "--input", paramLabel = "DIR", required = true, description = "the export: accounts.csv,"
 			+ " legacy_api_keys.csv, account_memberships.csv, optional api_key_usage.csv")
 	String input;
@@ -118,6 +121,11 @@ final class MigrateCli implements CliCommand {
 			if (rate.signum() < 0 || rate.compareTo(java.math.BigDecimal.valueOf(100_000_000)) > 0) {
 				throw new UsageException("--max-rate takes a number of users per second, 0 (no limit) or more, not '"
 						+ maxRate + "'");
+			}
+			if (rate.signum() > 0 && rate.compareTo(MIN_RATE) < 0) {
+				// smaller rates round to 0 (no limit) or wait for days between two chunks
+				throw new UsageException("--max-rate takes at least " + MIN_RATE.toPlainString()
+						+ " users per second (one user every 100 s), or 0 for no limit, not '" + maxRate + "'");
 			}
 			settings.add("--keyshift.max-rate=" + rate.stripTrailingZeros().toPlainString());
 		}

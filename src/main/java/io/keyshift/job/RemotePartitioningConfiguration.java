@@ -26,7 +26,9 @@ import io.keyshift.token.DeliveryKey;
 
 import org.springframework.amqp.ImmediateRequeueAmqpException;
 import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
@@ -139,7 +141,7 @@ public class RemotePartitioningConfiguration {
 		@Bean
 		PartitionWatch partitionWatch(JobRepository jobRepository, WorkerRegistry workerRegistry, StopSignal stop,
 				RemoteSettings settings, KeyshiftProperties properties, JdbcTemplate jdbc, Progress migrateProgress,
-				DirectChannel partitionRequests, PlatformTransactionManager transactionManager) {
+				DirectChannel partitionRequests, PlatformTransactionManager transactionManager, AmqpAdmin amqpAdmin) {
 			MessagingTemplate requests = new MessagingTemplate(partitionRequests);
 			PartitionHandOver handOver = new PartitionHandOver(new RepositoryHandOverStore(jobRepository, workerRegistry,
 					new TransactionTemplate(transactionManager), id -> requests
@@ -163,8 +165,20 @@ public class RemotePartitioningConfiguration {
 				}
 			};
 			return new PartitionWatch(partitions, workerRegistry, handOver, stop::requested, settings.pollInterval(),
-					properties.progressInterval(), settings.queue(), System.out,
+					properties.progressInterval(), settings.workerTimeout(), () -> readyRequests(amqpAdmin, settings.queue()),
+					settings.queue(), System.out,
 					runId -> migrateProgress.advanceTo(new UserCaseSource(jdbc, runId).countDecided()), System::nanoTime);
+		}
+	}
+
+	/** Requests ready in the queue (waiting for a worker), or -1 when the broker cannot say. */
+	static long readyRequests(AmqpAdmin amqpAdmin, String queue) {
+		try {
+			QueueInformation info = amqpAdmin.getQueueInfo(queue);
+			return info == null ? -1 : info.getMessageCount();
+		}
+		catch (RuntimeException ex) {
+			return -1;
 		}
 	}
 

@@ -217,7 +217,8 @@ public class DeliveryCommand {
 		databaseConnections.accept(settings.connections() + 2);
 		Deliverer deliverer = deliverer(new DeliveryCipher(deliveryKey, new SecureRandom()), new SmtpMailer(sender),
 				out, null);
-		List<RunPending> runs = store.pendingByRun();
+		// with --retry-undeliverable the key is tried on those too, before any is made pending again
+		List<RunPending> runs = store.pendingByRun(retryUndeliverable);
 		String keyId = deliveryKey.id();
 		Set<Long> otherKey = runsItDoesNotOpen(deliverer, keyId, runs);
 		Set<Long> allRuns = new HashSet<>(runs.stream().map(RunPending::runId).toList());
@@ -249,7 +250,8 @@ public class DeliveryCommand {
 			}
 		}
 		if (retryUndeliverable && undeliverable > 0) {
-			long retried = store.retryUndeliverable(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+			long retried = store.retryUndeliverable(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC),
+					otherKey);
 			out.println(String.format("keyshift: deliver --retry-undeliverable: %,d undeliverable notification%s %s"
 					+ " pending again", retried, retried == 1 ? "" : "s", retried == 1 ? "is" : "are"));
 		}

@@ -47,6 +47,15 @@ public class PartitionHandOver {
 	}
 
 	/**
+	 * Sends a partition's request again: for a partition that waits unclaimed while workers run (its
+	 * request was lost, e.g. dead-lettered after a database error before the claim). A copy that meets
+	 * the partition already claimed or ended is dropped by the worker.
+	 */
+	public void resend(long stepExecutionId) {
+		store.resend(stepExecutionId);
+	}
+
+	/**
 	 * @return what to tell the operator, or null when there is nothing to tell (the partition ended,
 	 * another worker took it, or the run is stopping)
 	 */

@@ -2,7 +2,9 @@ package io.keyshift.remote;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -21,6 +23,10 @@ import org.springframework.batch.core.step.StepExecution;
  * in the partition's exit status, the partition waits again (STARTING, still running for the
  * poller), and its request is sent again; the next worker resumes it from its last commit;</li>
  * <li>says so when partitions wait and no worker is alive (the run waits; SIGTERM stops it);</li>
+ * <li>sends the request of a partition again when it has waited unclaimed for the worker timeout
+ * while workers are alive and no request waits in the queue: its request was lost (a worker that
+ * failed before claiming it sends it to the dead-letter queue), and without this the run would wait
+ * forever;</li>
  * <li>on a stop request (SIGTERM to the manager) marks the run STOPPING, which every worker sees at
  * its next chunk boundary: the partitions end STOPPED and the same command resumes them.</li>
  * </ul>
@@ -59,6 +65,13 @@ public class PartitionWatch implements StepExecutionListener {
 
 	private final Duration noWorkerQuiet;
 
+	private final Duration unclaimedTimeout;
+
+	private final LongSupplier queuedRequests;
+
+	/** Since when (nanoTime) each unended, unclaimed partition has waited while workers were alive. */
+	private final Map<Long, Long> waitingSince = new HashMap<>();
+
 	private final String queue;
 
 	private final PrintStream out;
@@ -75,17 +88,23 @@ public class PartitionWatch implements StepExecutionListener {
 
 	/**
 	 * @param noWorkerQuiet how long to stay quiet after saying that no worker is running
-	 * @param nanoTime the clock of {@code noWorkerQuiet} ({@link System#nanoTime})
+	 * @param unclaimedTimeout how long a partition may wait unclaimed while workers are alive before its
+	 * request is sent again (the worker timeout)
+	 * @param queuedRequests how many requests wait in the queue for a worker (negative when unknown);
+	 * an unclaimed partition counts as lost only while none does
+	 * @param nanoTime the clock of {@code noWorkerQuiet} and {@code unclaimedTimeout} ({@link System#nanoTime})
 	 */
 	public PartitionWatch(Partitions partitions, Workers workers, PartitionHandOver handOver,
-			BooleanSupplier stopRequested, Duration interval, Duration noWorkerQuiet, String queue, PrintStream out,
-			LongConsumer progress, LongSupplier nanoTime) {
+			BooleanSupplier stopRequested, Duration interval, Duration noWorkerQuiet, Duration unclaimedTimeout,
+			LongSupplier queuedRequests, String queue, PrintStream out, LongConsumer progress, LongSupplier nanoTime) {
 		this.partitions = partitions;
 		this.workers = workers;
 		this.handOver = handOver;
 		this.stopRequested = stopRequested;
 		this.interval = interval;
 		this.noWorkerQuiet = noWorkerQuiet;
+		this.unclaimedTimeout = unclaimedTimeout;
+		this.queuedRequests = queuedRequests;
 		this.queue = queue;
 		this.out = out;
 		this.progress = progress;
@@ -97,6 +116,7 @@ public class PartitionWatch implements StepExecutionListener {
 		JobExecution run = manager.getJobExecution();
 		stopSent = false;
 		lastNoWorker = null;
+		waitingSince.clear();
 		Thread watcher = new Thread(() -> watch(run.getId(), run.getJobInstance().getInstanceId()),
 				"keyshift-partition-watch");
 		watcher.setDaemon(true);
@@ -153,10 +173,27 @@ public class PartitionWatch implements StepExecutionListener {
 				out.println("keyshift: run " + runId + ": " + handedOver);
 			}
 		}
-		long unclaimed = unended.stream().filter(id -> !workers.claimed(id)).count();
+		List<Long> waiting = unended.stream().filter(id -> !workers.claimed(id)).toList();
+		long unclaimed = waiting.size();
 		long now = nanoTime.getAsLong();
+		int live = workers.liveWorkers();
+		// lost: unclaimed while workers are alive and no request waits in the queue (a request is
+		// claimed as soon as a worker takes it; with prefetch 1 none waits inside a worker)
+		boolean lostIfUnclaimed = live > 0 && !waiting.isEmpty() && queuedRequests.getAsLong() == 0;
+		waitingSince.keySet().retainAll(lostIfUnclaimed ? waiting : List.of());
+		for (long id : lostIfUnclaimed ? waiting : List.<Long>of()) {
+			long since = waitingSince.computeIfAbsent(id, key -> now);
+			if (now - since >= unclaimedTimeout.toNanos()) {
+				handOver.resend(id);
+				waitingSince.put(id, now);
+				out.println("keyshift: run " + runId + ": the partition of step execution " + id + " waited " + unclaimedTimeout.toSeconds()
+						+ " s unclaimed while " + live + (live == 1 ? " worker was" : " workers were") + " running (its"
+						+ " request was lost: see the dead-letter queue " + queue + ".dlq and the workers' output);"
+						+ " its request was sent again");
+			}
+		}
 		if (!stopSent && unclaimed > 0 && (lastNoWorker == null || now - lastNoWorker >= noWorkerQuiet.toNanos())
-				&& workers.liveWorkers() == 0) {
+				&& live == 0) {
 			lastNoWorker = now;
 			out.println("keyshift: run " + runId + ": no worker is running; " + unclaimed + " of " + unended.size()
 					+ " partitions wait in queue " + queue + ". Start 'keyshift worker' on a host that reaches this"

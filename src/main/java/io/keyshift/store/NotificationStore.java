@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.dao.DataAccessException;
@@ -160,11 +161,15 @@ public class NotificationStore {
 	 * the addresses were fixed); attempts and last error stay as a record. Returns how many.
 	 */
 	public long retryUndeliverable(OffsetDateTime now) {
-		return jdbc.update("""
-				update token_notification
-				set status = 'PENDING', next_attempt_at = ?
-				where status = 'UNDELIVERABLE'
-				""", now);
+		return retryUndeliverable(now, Set.of());
+	}
+
+	/** As {@link #retryUndeliverable(OffsetDateTime)}, leaving the notifications of {@code skipRuns} alone. */
+	public long retryUndeliverable(OffsetDateTime now, Set<Long> skipRuns) {
+		String skip = skipRuns.isEmpty() ? ""
+				: " and run_id not in (" + String.join(", ", skipRuns.stream().map(String::valueOf).toList()) + ")";
+		return jdbc.update("update token_notification set status = 'PENDING', next_attempt_at = ?"
+				+ " where status = 'UNDELIVERABLE'" + skip, now);
 	}
 
 	/** How many notifications the mail server refused for good and wait for the operator. */
@@ -256,13 +261,22 @@ public class NotificationStore {
 
 	/** How many notifications are pending, per run and delivery key id, in run order. */
 	public List<RunPending> pendingByRun() {
+		return pendingByRun(false);
+	}
+
+	/**
+	 * As {@link #pendingByRun()}, counting the UNDELIVERABLE notifications too when
+	 * {@code withUndeliverable} (deliver --retry-undeliverable tries the key on them before it makes them
+	 * pending again).
+	 */
+	public List<RunPending> pendingByRun(boolean withUndeliverable) {
 		return jdbc.query("""
 				select run_id, delivery_key_id, count(*)
 				from token_notification
-				where status = 'PENDING'
+				where status = 'PENDING' or (? and status = 'UNDELIVERABLE')
 				group by run_id, delivery_key_id
 				order by run_id, coalesce(delivery_key_id, '')
-				""", (rs, row) -> new RunPending(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+				""", (rs, row) -> new RunPending(rs.getLong(1), rs.getString(2), rs.getLong(3)), withUndeliverable);
 	}
 
 	/**
@@ -274,7 +288,8 @@ public class NotificationStore {
 		return jdbc.query("""
 				select id, user_id, email, kind, payload, attempts, last_error, created_at, run_id
 				from token_notification
-				where status = 'PENDING' and run_id = ? and payload is not null and delivery_key_id is null
+				where status in ('PENDING', 'UNDELIVERABLE') and run_id = ? and payload is not null
+					and delivery_key_id is null
 				order by id
 				fetch first ? rows only
 				""", NotificationStore::pending, runId, limit);

@@ -75,6 +75,14 @@ class CommandLineTests {
 		assertThatThrownBy(() -> ((MigrateCli) parse("migrate", "--input", "in", "--max-rate", "-5").command()).settings())
 			.isInstanceOf(UsageException.class)
 			.hasMessage("--max-rate takes a number of users per second, 0 (no limit) or more, not '-5'");
+		for (String tiny : List.of("1e-400", "0.00000001", "0.009")) {
+			assertThatThrownBy(() -> ((MigrateCli) parse("migrate", "--input", "in", "--max-rate", tiny).command()).settings())
+				.isInstanceOf(UsageException.class)
+				.hasMessage("--max-rate takes at least 0.01 users per second (one user every 100 s), or 0 for no limit,"
+						+ " not '" + tiny + "'");
+		}
+		assertThat(((MigrateCli) parse("migrate", "--input", "in", "--max-rate=0.01").command()).settings())
+			.containsExactly("--keyshift.max-rate=0.01");
 		// remote workers would not honour them: refused, not ignored
 		assertThatThrownBy(() -> ((MigrateCli) parse("migrate", "--input", "in", "--remote", "--max-rate", "50").command())
 			.settings()).isInstanceOf(UsageException.class)

@@ -221,6 +221,49 @@ class DeliveryCommandIT {
 
 	@ParameterizedTest
 	@EnumSource(NotifyDatabase.Kind.class)
+	void retryUndeliverableTriesTheKeyBeforeMakingAnyPendingAgain(NotifyDatabase.Kind kind) {
+		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
+			UUID mine = seedTokens(db, key, 1, 1, true);
+			UUID theirs = seedTokens(db, randomKey(), 2, 2, true);
+			String refusal = "the mail server refused it for good: 550 no such user";
+			db.jdbc().update("update token_notification set status = 'UNDELIVERABLE', attempts = 3, last_error = ?",
+					refusal);
+			List<Map<String, Object>> before = db.jdbc().queryForList("select * from token_notification order by id");
+			DeliveryKey other = randomKey();
+
+			// a key that opens neither: refused, nothing changed (the 550s stay on record)
+			assertThat(retryUndeliverable(db, other)).isEqualTo(DeliveryCommand.USAGE);
+			assertThat(err()).contains("keyshift: the delivery key (id " + other.id() + ") opens none of the pending"
+					+ " notifications").contains("Nothing was sent or changed.");
+			assertThat(db.jdbc().queryForList("select * from token_notification order by id")).isEqualTo(before);
+			assertThat(greenMail.getReceivedMessages()).isEmpty();
+
+			// the key of run 1: its notification is retried and delivered; run 2's stays undeliverable, untouched
+			err.reset();
+			assertThat(retryUndeliverable(db, key)).as(err()).isEqualTo(DeliveryCommand.FAILED);
+			assertThat(out()).contains("keyshift: deliver --retry-undeliverable: 1 undeliverable notification is pending"
+					+ " again");
+			assertThat(greenMail.getReceivedMessages()).hasSize(1);
+			assertThat(db.row(mine).get("STATUS")).isEqualTo("DELIVERED");
+			Map<String, Object> left = db.row(theirs);
+			assertThat(left.get("STATUS")).isEqualTo("UNDELIVERABLE");
+			assertThat(left.get("ATTEMPTS")).isEqualTo(3);
+			assertThat(left.get("LAST_ERROR")).isEqualTo(refusal);
+		}
+	}
+
+	private int retryUndeliverable(NotifyDatabase db, DeliveryKey key) {
+		JavaMailSenderImpl sender = new JavaMailSenderImpl();
+		sender.setHost("127.0.0.1");
+		sender.setPort(greenMail.getSmtp().getPort());
+		DeliveryCommand command = new DeliveryCommand(db.store(), () -> sender,
+				new DataSourceTransactionManager(db.jdbc().getDataSource()), SETTINGS, clock);
+		return command.run(false, false, true, key, () -> false, new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8));
+	}
+
+	@ParameterizedTest
+	@EnumSource(NotifyDatabase.Kind.class)
 	void sayingWhenNothingIsPendingAndWhenNothingWasEverQueued(NotifyDatabase.Kind kind) {
 		try (NotifyDatabase db = NotifyDatabase.create(kind, dir)) {
 			assertThat(deliver(db, key)).isEqualTo(DeliveryCommand.OK);

@@ -27,6 +27,8 @@ class PartitionWatchTests {
 
 	private int liveWorkers;
 
+	private long queued;
+
 	private boolean stopRequested;
 
 	private final List<Long> markedStopping = new ArrayList<>();
@@ -64,7 +66,8 @@ class PartitionWatchTests {
 		public int liveWorkers() {
 			return liveWorkers;
 		}
-	}, new PartitionHandOver(store), () -> stopRequested, Duration.ofMillis(500), Duration.ofSeconds(10), "q1",
+	}, new PartitionHandOver(store), () -> stopRequested, Duration.ofMillis(500), Duration.ofSeconds(10),
+			Duration.ofSeconds(30), () -> queued, "q1",
 			new PrintStream(printed, true, StandardCharsets.UTF_8), progressed::add, () -> now);
 
 	private List<String> lines() {
@@ -132,5 +135,67 @@ class PartitionWatchTests {
 		assertThat(store.partition.getStatus()).isEqualTo(BatchStatus.STOPPED);
 		assertThat(store.queue).isEmpty();
 		assertThat(lines()).containsExactly("keyshift: run 1: asked the workers to stop after their current chunk");
+	}
+
+	@Test
+	void aPartitionWaitingUnclaimedWhileWorkersRunIsSentAgainAfterTheWorkerTimeoutAndSaidSo() {
+		// the request of 12 went to the dead-letter queue: workers run, nobody ever claims 12
+		claims.addAll(List.of(11L, 13L));
+		liveWorkers = 2;
+		watch.check(5, 1);
+		now += Duration.ofSeconds(29).toNanos();
+		watch.check(5, 1);
+		assertThat(store.queue).as("not yet: a request may sit in the queue behind others").isEmpty();
+		assertThat(lines()).isEmpty();
+		now += Duration.ofSeconds(1).toNanos();
+		watch.check(5, 1);
+		assertThat(store.queue).containsExactly(12L);
+		assertThat(lines()).containsExactly("keyshift: run 1: the partition of step execution 12 waited 30 s unclaimed while 2 workers were"
+				+ " running (its request was lost: see the dead-letter queue q1.dlq and the workers' output); its"
+				+ " request was sent again");
+		// once more only after another timeout
+		now += Duration.ofSeconds(10).toNanos();
+		watch.check(5, 1);
+		assertThat(store.queue).containsExactly(12L);
+		// claimed at last: forgotten, never sent again
+		claims.add(12L);
+		now += Duration.ofSeconds(60).toNanos();
+		watch.check(5, 1);
+		assertThat(store.queue).containsExactly(12L);
+	}
+
+	@Test
+	void aPartitionWhoseRequestWaitsInTheQueueIsNotSentAgain() {
+		// one worker, busy: the other requests wait in the queue, unclaimed, for minutes
+		claims.add(11L);
+		liveWorkers = 1;
+		queued = 2;
+		for (int i = 0; i < 10; i++) {
+			watch.check(5, 1);
+			now += Duration.ofSeconds(30).toNanos();
+		}
+		queued = -1; // the broker cannot say
+		watch.check(5, 1);
+		now += Duration.ofSeconds(60).toNanos();
+		watch.check(5, 1);
+		assertThat(store.queue).isEmpty();
+		assertThat(lines()).isEmpty();
+	}
+
+	@Test
+	void withNoLiveWorkerAnUnclaimedPartitionIsNotSentAgainAndItsWaitStartsOverWhenOneComes() {
+		claims.addAll(List.of(11L, 13L));
+		watch.check(5, 1);
+		now += Duration.ofSeconds(60).toNanos();
+		watch.check(5, 1);
+		assertThat(store.queue).as("the request waits in the queue for a worker").isEmpty();
+		liveWorkers = 1;
+		watch.check(5, 1);
+		now += Duration.ofSeconds(29).toNanos();
+		watch.check(5, 1);
+		assertThat(store.queue).isEmpty();
+		now += Duration.ofSeconds(1).toNanos();
+		watch.check(5, 1);
+		assertThat(store.queue).containsExactly(12L);
 	}
 }
