@@ -35,6 +35,20 @@ final class VerifyCli implements CliCommand {
 
 	@Override
 	public int run(CommandContext context) {
+		try {
+			return verify(context);
+		}
+		catch (OutOfMemoryError ex) {
+			// --input holds the export in memory: a big export needs more than the launcher's default heap
+			context.err().println("keyshift: verify ran out of Java heap (the heap limit is "
+					+ Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB; --input holds the export's rows in"
+					+ " memory, a few hundred bytes a row): give it more (KEYSHIFT_HEAP=2g bin/keyshift verify ...,"
+					+ " or java -Xmx2g -jar keyshift.jar verify ...). Nothing was checked or changed.");
+			return ExitCodes.USAGE;
+		}
+	}
+
+	private int verify(CommandContext context) {
 		Path dir = OptionValues.path("--input", input);
 		ExportCases export = null;
 		if (dir != null) {
@@ -66,8 +80,9 @@ final class VerifyCli implements CliCommand {
 			if (export != null) {
 				ExportDrift check = new ExportDrift();
 				check.check(export.cases(store.earlier()), audit);
-				drift = String.format("; %,d ACTIVE tokens compared with %s (%,d of quarantined pairs left alone,"
-						+ " %,d of users not in it)", check.checked(), dir, check.quarantined(),
+				drift = String.format("; %,d ACTIVE tokens compared with %s (not compared: %,d of quarantined pairs,"
+						+ " left alone as a run leaves them, and %,d of users not in the export)", check.checked(), dir,
+						check.quarantined(),
 						store.activeTokens() - check.checked() - check.quarantined());
 			}
 			if (audit.total() == 0) {
