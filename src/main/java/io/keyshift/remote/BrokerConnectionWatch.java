@@ -1,5 +1,10 @@
 package io.keyshift.remote;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -22,6 +27,14 @@ public class BrokerConnectionWatch implements ConnectionListener {
 
 	private volatile boolean lost;
 
+	/** When each open connection was made (a sequence number), to tell an outage's late reports. */
+	private final Map<Object, Long> made = Collections.synchronizedMap(new WeakHashMap<>());
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	/** The sequence number of the connection made when the broker came back last. */
+	private volatile long back;
+
 	/** @param broker the broker's host:port, as the worker names it */
 	public BrokerConnectionWatch(String broker) {
 		this.broker = broker;
@@ -33,6 +46,11 @@ public class BrokerConnectionWatch implements ConnectionListener {
 			return;
 		}
 		log.debug("worker: the connection to the broker was closed", signal);
+		Long when = signal.getReference() == null ? null : made.remove(signal.getReference());
+		if (when != null && when < back) {
+			// a connection from before the broker came back (the worker may hold two): this outage was told
+			return;
+		}
 		if (!lost) {
 			lost = true;
 			log.warn("worker: lost the connection to the broker at " + broker + " (" + reason(signal)
@@ -49,7 +67,12 @@ public class BrokerConnectionWatch implements ConnectionListener {
 
 	@Override
 	public void onCreate(Connection connection) {
+		long number = sequence.incrementAndGet();
+		if (connection != null && connection.getDelegate() != null) {
+			made.put(connection.getDelegate(), number);
+		}
 		if (lost) {
+			back = number;
 			lost = false;
 			log.warn("worker: connected to the broker at " + broker + " again; taking requests");
 		}
