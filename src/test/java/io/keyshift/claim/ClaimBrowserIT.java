@@ -99,7 +99,10 @@ class ClaimBrowserIT {
 		// the right key: the tokens, once, with copy buttons
 		browser.findElement(By.id("legacy_key")).sendKeys(legacyKey);
 		browser.findElement(By.id("claim")).click();
-		List<WebElement> values = browser.findElements(By.cssSelector("code.value"));
+		List<WebElement> values = new org.openqa.selenium.support.ui.WebDriverWait(browser,
+				java.time.Duration.ofSeconds(60))
+			.until(org.openqa.selenium.support.ui.ExpectedConditions
+				.numberOfElementsToBeMoreThan(By.cssSelector("code.value"), 0));
 		assertThat(values).hasSize(created(email));
 		for (WebElement value : values) {
 			String token = value.getText();
@@ -132,7 +135,11 @@ class ClaimBrowserIT {
 		browser.findElement(By.id("code")).sendKeys(second.code());
 		browser.findElement(By.id("legacy_key")).sendKeys(fixture.legacyKeyByEmail.get(amara));
 		browser.findElement(By.id("claim")).click();
-		List<WebElement> secondValues = browser.findElements(By.cssSelector("code.value"));
+		// the form posts and a new page loads: wait for it (it failed once reading the old page at once)
+		List<WebElement> secondValues = new org.openqa.selenium.support.ui.WebDriverWait(browser,
+				java.time.Duration.ofSeconds(60))
+			.until(org.openqa.selenium.support.ui.ExpectedConditions
+				.numberOfElementsToBeMoreThan(By.cssSelector("code.value"), 0));
 		assertThat(secondValues).hasSize(created(amara));
 		for (WebElement value : secondValues) {
 			assertThat(jdbc.queryForObject("select count(*) from personal_access_token where user_id = ? and"
