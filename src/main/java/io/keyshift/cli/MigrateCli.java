@@ -55,7 +55,7 @@ final class MigrateCli implements CliCommand {
 	String deliveryKeyFile;
 
 	@Option(names = "--threads", paramLabel = "N", description = "users decided in N parallel partitions"
-			+ " (default: the number of cores); a resumed run may use another N")
+			+ " (default: the number of cores; embedded H2: always 1); a resumed run may use another N")
 	String threads;
 
 	@Option(names = "--accept-unattributed-rows", arity = "0", description = "go on despite membership rows whose"

@@ -30,6 +30,7 @@ import io.keyshift.job.RevocationLimitExceeded;
 import io.keyshift.job.RunParameters;
 import io.keyshift.job.KeyshiftProperties;
 import io.keyshift.job.StopSignal;
+import io.keyshift.store.H2Commits;
 import io.keyshift.store.Dialect;
 import io.keyshift.store.ReportStore;
 import io.keyshift.store.NotificationStore;
@@ -127,6 +128,10 @@ public class MigrationLauncher {
 	public int launch(MigrateCommand command, Export export, PrintStream out, PrintStream err) {
 		try {
 			Dialect dialect = Dialect.of(new JdbcTemplate(dataSource));
+			if (dialect == Dialect.H2 && properties.threads() > 1) {
+				out.println("keyshift: migrate: embedded H2 decides users with one thread (--threads applies on"
+						+ " PostgreSQL), so that a killed run leaves only whole chunks behind");
+			}
 			try (RunLock lock = RunLock.acquire(dataSource, dialect, describe(command))) {
 				lock.watch(LOCK_CHECK, new RunLock.Watcher() {
 					@Override
@@ -143,7 +148,10 @@ public class MigrationLauncher {
 					}
 				});
 				recoverStaleExecutions(out);
-				return run(command, export, lock, out, err);
+				// H2 only: a kill must not leave half a chunk on disk (with one writer, see migrateExecutor)
+				try (H2Commits.Handle durable = H2Commits.writeEachAtOnce(new JdbcTemplate(dataSource))) {
+					return run(command, export, lock, out, err);
+				}
 			}
 		}
 		catch (DeliveryKeyMismatch ex) {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import io.keyshift.migration.Advice;
 import io.keyshift.migration.Decider;
 import io.keyshift.migration.UserCase;
+import io.keyshift.store.H2Commits;
 import io.keyshift.store.MigratedUser;
 import io.keyshift.store.MigrationStore;
 import io.keyshift.store.ReportStore;
@@ -167,11 +168,19 @@ public class MigrationJobConfiguration {
 			.build();
 	}
 
+	/**
+	 * The migrate step's workers: {@code --threads} of them on PostgreSQL; one on embedded H2, whose
+	 * store survives a kill whole only while one connection writes at a time (see {@link H2Commits}):
+	 * with two, a kill -9 once left one chunk's token changes rolled back and its decisions kept.
+	 */
 	@Bean
-	ThreadPoolTaskExecutor migrateExecutor(KeyshiftProperties properties) {
+	ThreadPoolTaskExecutor migrateExecutor(KeyshiftProperties properties, Environment environment) {
+		// from the URL, not a connection: commands that never touch the database build this bean too
+		String url = environment.getProperty("spring.datasource.url", "");
+		int workers = url.regionMatches(true, 0, "jdbc:h2:", 0, 8) ? 1 : properties.effectiveThreads();
 		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
-		executor.setCorePoolSize(properties.effectiveThreads());
-		executor.setMaxPoolSize(properties.effectiveThreads());
+		executor.setCorePoolSize(workers);
+		executor.setMaxPoolSize(workers);
 		executor.setThreadNamePrefix("migrate-");
 		executor.setDaemon(true);
 		return executor;

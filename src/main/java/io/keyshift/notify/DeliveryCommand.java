@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import io.keyshift.claim.ClaimIssuer;
 import io.keyshift.claim.ClaimLink;
 import io.keyshift.claim.LinkDelivery;
+import io.keyshift.store.H2Commits;
 import io.keyshift.store.NotificationStore;
 import io.keyshift.store.NotificationStore.Pending;
 import io.keyshift.store.NotificationStore.RunPending;
@@ -265,7 +266,7 @@ public class DeliveryCommand {
 			err.println(claimLinks != null ? PLAIN_TEXT_LINKS_WARNING : PLAIN_TEXT_WARNING);
 		}
 		Deliverer.Result result;
-		try (NotificationStore.CommitWrites durable = store.writeEachCommitAtOnce();
+		try (H2Commits.Handle durable = store.writeEachCommitAtOnce();
 				DeliveryReport report = DeliveryReport.create(Path.of(settings.reportDir()),
 						LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))) {
 			log.info("delivery report: {}", report.file());

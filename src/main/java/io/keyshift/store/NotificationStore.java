@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -193,37 +192,13 @@ public class NotificationStore {
 		return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH - 1) + "…" : text;
 	}
 
-	/** Undoes {@link #writeEachCommitAtOnce()}. */
-	public interface CommitWrites extends AutoCloseable {
-
-		@Override
-		void close();
-	}
-
 	/**
-	 * Until the returned handle is closed, every commit reaches the database file before it returns.
-	 * H2 writes commits in the background, up to {@code WRITE_DELAY} ms (500 by default) later: a
-	 * process killed right after a message was sent could lose its DELIVERED mark, even its claim,
-	 * and the message would go out again. PostgreSQL commits durably already; nothing to do there.
-	 * H2's setting is per database, so the old value is put back on close.
+	 * Until the returned handle is closed, every commit reaches the database file before it returns:
+	 * on H2, a process killed right after a message was sent could otherwise lose its DELIVERED mark,
+	 * even its claim, and the message would go out again. See {@link H2Commits}.
 	 */
-	public CommitWrites writeEachCommitAtOnce() {
-		if (Dialect.of(jdbc) != Dialect.H2) {
-			return () -> {
-			};
-		}
-		try {
-			String old = jdbc.query("select setting_value from information_schema.settings"
-					+ " where setting_name = 'WRITE_DELAY'", rs -> rs.next() ? rs.getString(1) : null);
-			jdbc.execute("set write_delay 0");
-			int restore = old == null || !old.matches("\\d{1,9}") ? 500 : Integer.parseInt(old);
-			return () -> jdbc.execute("set write_delay " + restore);
-		}
-		catch (DataAccessException ex) {
-			// not an admin user: the delivery still works, with H2's usual delay
-			return () -> {
-			};
-		}
+	public H2Commits.Handle writeEachCommitAtOnce() {
+		return H2Commits.writeEachAtOnce(jdbc);
 	}
 
 	/** How many notifications are still pending, due now or not. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.keyshift.store.H2Commits;
 import io.keyshift.store.NotificationStore;
 import io.keyshift.store.NotificationStore.Pending;
 
@@ -187,7 +188,7 @@ class NotificationStoreIT {
 			db.jdbc().execute("set write_delay 700");
 			assertThat(db.jdbc().queryForObject(sql, String.class)).isEqualTo("700");
 
-			try (NotificationStore.CommitWrites durable = store.writeEachCommitAtOnce()) {
+			try (H2Commits.Handle durable = store.writeEachCommitAtOnce()) {
 				assertThat(db.jdbc().queryForObject(sql, String.class)).isEqualTo("0");
 			}
 
