@@ -96,6 +96,9 @@ public class DeliveryCommand {
 	/** The claim links of the delivery going on (null in token mode). */
 	private ClaimIssuer activeLinks;
 
+	/** The senders of the delivery going on: the configured connections, one on embedded H2. */
+	private int senders;
+
 	public DeliveryCommand(NotificationStore store, Supplier<JavaMailSender> mailSender,
 			PlatformTransactionManager transactionManager, MailSettings settings, Clock clock) {
 		this(store, mailSender, transactionManager, settings, clock, connections -> {
@@ -111,6 +114,7 @@ public class DeliveryCommand {
 		this.transactionManager = transactionManager;
 		this.settings = settings;
 		this.clock = clock;
+		this.senders = settings.connections();
 	}
 
 	/**
@@ -164,9 +168,9 @@ public class DeliveryCommand {
 			// the database went away, most likely; no token is in these messages (ErrorText.scrub to be sure)
 			err.println("keyshift: deliver failed: " + ErrorText.scrub(rootMessage(ex), List.of()) + (dryRun
 					? ". Nothing was sent or changed; run it again once the database is reachable."
-					: ". Every notification not yet marked delivered stays pending (" + (settings.connections() == 1
+					: ". Every notification not yet marked delivered stays pending (" + (senders == 1
 							? "one being sent at that moment may reach its user twice"
-							: "those being sent at that moment, up to one per connection (" + settings.connections()
+							: "those being sent at that moment, up to one per connection (" + senders
 									+ "), may reach their users twice")
 							+ "); run deliver again."));
 			return FAILED;
@@ -215,7 +219,13 @@ public class DeliveryCommand {
 			return undeliverable == 0 ? OK : undeliverable(undeliverable, null, err);
 		}
 		withTimeouts(sender, settings.timeout());
-		databaseConnections.accept(settings.connections() + 2);
+		if (settings.connections() > 1 && store.embeddedH2()) {
+			// H2 keeps whole transactions on disk after a kill only with one writer (see H2Commits)
+			senders = 1;
+			out.println("keyshift: deliver: embedded H2 sends over one connection (keyshift.mail.connections applies"
+					+ " on PostgreSQL), so that a killed delivery leaves only whole marks behind");
+		}
+		databaseConnections.accept(senders + 2);
 		Deliverer deliverer = deliverer(new DeliveryCipher(deliveryKey, new SecureRandom()), new SmtpMailer(sender),
 				out, null);
 		// with --retry-undeliverable the key is tried on those too, before any is made pending again
@@ -326,7 +336,7 @@ public class DeliveryCommand {
 
 	/** A deliverer with this command's settings; {@code report} may be null. */
 	private Deliverer deliverer(DeliveryCipher cipher, Mailer mailer, PrintStream out, DeliveryReport report) {
-		Deliverer.Sending sending = new Deliverer.Sending(settings.connections(), settings.maxRate(),
+		Deliverer.Sending sending = new Deliverer.Sending(senders, settings.maxRate(),
 				settings.throttlePause(), THROTTLE_RETRIES, settings.progressInterval(), out::println, report);
 		return new Deliverer(store, new MessageRenderer(), cipher, mailer, settings.from(), clock,
 				new TransactionTemplate(transactionManager), settings.backoff(), settings.lease(), settings.pageSize(),

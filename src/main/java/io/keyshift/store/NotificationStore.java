@@ -201,6 +201,11 @@ public class NotificationStore {
 		return H2Commits.writeEachAtOnce(jdbc);
 	}
 
+	/** Whether the notifications are in embedded H2 (one writer at a time keeps a kill whole: see {@link H2Commits}). */
+	public boolean embeddedH2() {
+		return Dialect.of(jdbc) == Dialect.H2;
+	}
+
 	/** How many notifications are still pending, due now or not. */
 	public long countPending() {
 		Long count = jdbc.queryForObject("select count(*) from token_notification where status = 'PENDING'",

@@ -169,9 +169,11 @@ class RemotePartitioningIT {
 		ChildRun doomed = worker(db);
 		ChildRun manager = manager(db);
 		assertThat(awaitDecided(db.jdbc(), 0.2)).as(manager.output() + "\n" + doomed.output()).isTrue();
-		ChildRun survivor = worker(db);
-		doomed.kill();
+		// killed between two partitions it would hold none, and RabbitMQ alone would requeue its request
+		assertThat(killHoldingARunningPartition(doomed, db.jdbc())).as(manager.output() + "\n" + doomed.output())
+			.isTrue();
 		long killedAt = System.nanoTime();
+		ChildRun survivor = worker(db);
 		assertThat(manager.await(l -> l.contains("handed to another worker"), STEP)).as(manager.output()).isTrue();
 		// declared gone within the worker timeout (5 s) plus a few polls
 		assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(Duration.ofSeconds(30));
@@ -282,6 +284,34 @@ class RemotePartitioningIT {
 			Thread.sleep(100);
 		}
 		return false;
+	}
+
+	/**
+	 * Kills {@code worker} at a moment it holds the claim of a running partition: frozen (SIGSTOP)
+	 * when it seems to, checked again while frozen, then killed; let go on and tried again otherwise.
+	 */
+	private boolean killHoldingARunningPartition(ChildRun worker, JdbcTemplate jdbc) throws Exception {
+		long until = System.nanoTime() + STEP.toNanos();
+		while (System.nanoTime() < until) {
+			if (runningPartitionsHeld(jdbc, worker.pid()) > 0) {
+				worker.pause();
+				if (runningPartitionsHeld(jdbc, worker.pid()) > 0) {
+					worker.kill();
+					return true;
+				}
+				worker.resume();
+			}
+			Thread.sleep(20);
+		}
+		return false;
+	}
+
+	private static long runningPartitionsHeld(JdbcTemplate jdbc, long pid) {
+		return jdbc.queryForObject("""
+				select count(*) from keyshift_partition_claim c
+				join keyshift_worker w on w.worker_id = c.worker_id
+				join batch_step_execution s on s.step_execution_id = c.step_execution_id
+				where w.pid = ? and s.status in ('STARTING', 'STARTED')""", Long.class, pid);
 	}
 
 	/** The tables as {@link CrashRestartIT} compares them, and report.csv but for the minted tokens' own ids. */
