@@ -247,6 +247,13 @@ public final class Cli {
 						+ "). Nothing was changed; wait for it to finish, or stop it (SIGTERM) and rerun its command.",
 						ExitCodes.USAGE);
 			}
+			if (MemoryShortage.explain(ex) != null) {
+				// not the database's fault: blaming it would send the operator the wrong way
+				throw new NotStarted("keyshift: cannot start: the Java heap ran out of memory (the heap limit is "
+						+ Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB): give it more (KEYSHIFT_HEAP=1g"
+						+ " bin/keyshift ..., or java -Xmx1g -jar keyshift.jar ...) and rerun the same command. Nothing"
+						+ " was changed.", ExitCodes.USAGE);
+			}
 			throw new NotStarted("keyshift: " + target.get().explain(ex) + ".", ExitCodes.FAILED);
 		}
 	}

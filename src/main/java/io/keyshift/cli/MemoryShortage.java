@@ -49,6 +49,24 @@ final class MemoryShortage {
 		return null;
 	}
 
+	/** As {@link #explain(List, long)} for one failure, with its causes and suppressed exceptions; the heap of this JVM. */
+	static String explain(Throwable failure) {
+		List<Throwable> all = new java.util.ArrayList<>();
+		java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+		java.util.Deque<Throwable> todo = new java.util.ArrayDeque<>(List.of(failure));
+		while (!todo.isEmpty()) {
+			Throwable t = todo.pop();
+			if (seen.add(t)) {
+				all.add(t);
+				if (t.getCause() != null) {
+					todo.add(t.getCause());
+				}
+				todo.addAll(List.of(t.getSuppressed()));
+			}
+		}
+		return explain(all, Runtime.getRuntime().maxMemory());
+	}
+
 	private static boolean isH2(SQLException sql) {
 		return sql.getClass().getName().startsWith("org.h2.");
 	}

@@ -126,6 +126,12 @@ public class MigrationLauncher {
 
 	/** Runs the command; what it tells the operator goes to {@code out}, problems to {@code err}. */
 	public int launch(MigrateCommand command, Export export, PrintStream out, PrintStream err) {
+		String rateProblem = properties.maxRateProblem();
+		if (rateProblem != null) {
+			// --max-rate is checked as it is parsed; the same setting from the environment or a file is checked here
+			err.println("keyshift: " + rateProblem + ". Nothing was changed.");
+			return ExitCodes.USAGE;
+		}
 		try {
 			Dialect dialect = Dialect.of(new JdbcTemplate(dataSource));
 			if (dialect == Dialect.H2 && properties.threads() > 1) {

@@ -39,13 +39,35 @@ final class VerifyCli implements CliCommand {
 			return verify(context);
 		}
 		catch (OutOfMemoryError ex) {
-			// --input holds the export in memory: a big export needs more than the launcher's default heap
-			context.err().println("keyshift: verify ran out of Java heap (the heap limit is "
-					+ Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB; --input holds the export's rows in"
-					+ " memory, a few hundred bytes a row): give it more (KEYSHIFT_HEAP=2g bin/keyshift verify ...,"
-					+ " or java -Xmx2g -jar keyshift.jar verify ...). Nothing was checked or changed.");
-			return ExitCodes.USAGE;
+			return outOfHeap(context);
 		}
+		catch (RuntimeException ex) {
+			// on H2 a query that runs out of heap comes back as H2's "Out of memory" error
+			if (MemoryShortage.explain(ex) != null) {
+				return outOfHeap(context);
+			}
+			context.err().println("keyshift: verify could not finish: " + rootMessage(ex)
+					+ ". It changed nothing; run it again once the database is reachable.");
+			return ExitCodes.FAILED;
+		}
+	}
+
+	private int outOfHeap(CommandContext context) {
+		// --input holds the export in memory: a big export needs more than the launcher's default heap
+		context.err().println("keyshift: verify ran out of Java heap (the heap limit is "
+				+ Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB" + (input != null ? "; --input holds the"
+						+ " export's rows in memory, a few hundred bytes a row" : "")
+				+ "): give it more (KEYSHIFT_HEAP=2g bin/keyshift verify ..., or java -Xmx2g -jar keyshift.jar"
+				+ " verify ...). Nothing was checked or changed.");
+		return ExitCodes.USAGE;
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return String.valueOf(root.getMessage()).strip();
 	}
 
 	private int verify(CommandContext context) {

@@ -27,6 +27,29 @@ public record KeyshiftProperties(@DefaultValue("1000") int chunkSize, @DefaultVa
 				"apache-httpclient", "java-http-client", "axios", "node-fetch", "undici", "postman" }) List<String> automationClients,
 		Double maxRate, String pauseFile) {
 
+	/** The smallest limit of {@code maxRate} other than 0: one user every 100 s (smaller ones wait days between chunks). */
+	public static final double MIN_RATE = 0.01;
+
+	/**
+	 * What is wrong with {@code maxRate}, however it was given ({@code --max-rate},
+	 * {@code KEYSHIFT_MAX_RATE}, {@code --keyshift.max-rate=}, a configuration file); null when it is usable.
+	 */
+	public String maxRateProblem() {
+		if (maxRate == null || maxRate == 0) {
+			return null;
+		}
+		String given = java.math.BigDecimal.valueOf(maxRate).stripTrailingZeros().toPlainString();
+		if (maxRate < 0 || maxRate > 100_000_000) {
+			return "keyshift.max-rate (KEYSHIFT_MAX_RATE, --max-rate) takes a number of users per second, 0 (no limit)"
+					+ " or more, not " + given;
+		}
+		if (maxRate < MIN_RATE) {
+			return "keyshift.max-rate (KEYSHIFT_MAX_RATE, --max-rate) takes at least 0.01 users per second (one user"
+					+ " every 100 s), or 0 for no limit, not " + given;
+		}
+		return null;
+	}
+
 	/** The number of parallel partitions this process uses. */
 	public int effectiveThreads() {
 		return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();

@@ -1,5 +1,7 @@
 package io.keyshift.store;
 
+import java.util.List;
+
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -26,10 +28,15 @@ public final class H2Commits {
 		void close();
 	}
 
+	/** H2's own {@code WRITE_DELAY}, in ms. */
+	static final int H2_DEFAULT_WRITE_DELAY = 500;
+
 	/**
 	 * Until the returned handle is closed, every commit reaches the database file before it returns
-	 * (on H2; nothing on PostgreSQL). H2's setting is per database, so the old value is put back on
-	 * close. A user who may not change it (not an admin) gets H2's usual delay.
+	 * (on H2; nothing on PostgreSQL). H2 keeps the setting in the database file, so it is put back on
+	 * close: to a value the operator set, else to H2's default. A 0 found here is taken for what a
+	 * killed run left behind (a kill skips the close), not for a choice, and becomes the default again
+	 * at the end of the next run. A user who may not change it (not an admin) gets H2's usual delay.
 	 */
 	public static Handle writeEachAtOnce(JdbcTemplate jdbc) {
 		if (Dialect.of(jdbc) != Dialect.H2) {
@@ -37,10 +44,11 @@ public final class H2Commits {
 			};
 		}
 		try {
-			String old = jdbc.query("select setting_value from information_schema.settings"
-					+ " where setting_name = 'WRITE_DELAY'", rs -> rs.next() ? rs.getString(1) : null);
+			// H2 lists WRITE_DELAY twice (the database's value and its built-in default), in no set order
+			int restore = restoreValue(jdbc.queryForList(
+					"select setting_value from information_schema.settings where setting_name = 'WRITE_DELAY'",
+					String.class));
 			jdbc.execute("set write_delay 0");
-			int restore = old == null || !old.matches("\\d{1,9}") ? 500 : Integer.parseInt(old);
 			return () -> {
 				try {
 					jdbc.execute("set write_delay " + restore);
@@ -54,5 +62,18 @@ public final class H2Commits {
 			return () -> {
 			};
 		}
+	}
+
+	/** The value to put back: one the operator chose (neither 0 nor the default), else the default. */
+	static int restoreValue(List<String> listed) {
+		for (String value : listed) {
+			if (value != null && value.strip().matches("\\d{1,9}")) {
+				int delay = Integer.parseInt(value.strip());
+				if (delay != 0 && delay != H2_DEFAULT_WRITE_DELAY) {
+					return delay;
+				}
+			}
+		}
+		return H2_DEFAULT_WRITE_DELAY;
 	}
 }

@@ -43,4 +43,18 @@ class MemoryShortageTests {
 		assertThat(MemoryShortage.explain(List.of(new SQLException("connection refused", "08001", 0),
 				new SQLException("not h2", "90098", 90098), new IllegalStateException("boom")), HEAP)).isNull();
 	}
+
+	@Test
+	void aFailureIsSearchedThroughItsCausesAndSuppressedExceptions() {
+		// as Spring's JdbcTemplate hands on H2's "Out of memory" from a verify query, and a start that ran out
+		SQLException h2 = DbException.get(ErrorCode.OUT_OF_MEMORY).getSQLException();
+		RuntimeException wrapped = new org.springframework.dao.DataAccessResourceFailureException("select ...",
+				new IllegalStateException("statement failed", h2));
+		assertThat(MemoryShortage.explain(wrapped)).startsWith("the Java heap ran out of memory");
+		IllegalStateException context = new IllegalStateException("context refresh failed");
+		context.addSuppressed(new OutOfMemoryError("Java heap space"));
+		assertThat(MemoryShortage.explain(context)).startsWith("the Java heap ran out of memory");
+		assertThat(MemoryShortage.explain(new org.springframework.dao.DataAccessResourceFailureException("refused",
+				new SQLException("connection refused", "08001", 0)))).isNull();
+	}
 }

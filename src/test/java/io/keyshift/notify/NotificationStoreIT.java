@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -194,5 +195,26 @@ class NotificationStoreIT {
 
 			assertThat(db.jdbc().queryForObject(sql, String.class)).isEqualTo("700");
 		}
+	}
+
+	/**
+	 * A run killed with WRITE_DELAY 0 cannot put the old value back, and H2 keeps the 0 in its file;
+	 * the next run must not take it for a choice. A file database (an in-memory one lists other
+	 * defaults), opened afresh for every statement, as a killed process and its rerun would.
+	 */
+	@Test
+	void aZeroLeftByAKilledRunBecomesH2sDefaultAgain() {
+		JdbcTemplate file = new JdbcTemplate(new org.springframework.jdbc.datasource.DriverManagerDataSource(
+				"jdbc:h2:file:" + dir.resolve("killed").toAbsolutePath(), "sa", ""));
+		String sql = "select setting_value from information_schema.settings where setting_name = 'WRITE_DELAY'";
+		assertThat(file.queryForList(sql, String.class)).containsOnly("500");
+		file.execute("set write_delay 0");
+		assertThat(file.queryForList(sql, String.class)).contains("0");
+
+		try (H2Commits.Handle durable = H2Commits.writeEachAtOnce(file)) {
+			assertThat(file.queryForList(sql, String.class)).contains("0");
+		}
+
+		assertThat(file.queryForList(sql, String.class)).containsOnly("500");
 	}
 }
