@@ -233,6 +233,11 @@ public final class Cli {
 					+ " default) or PostgreSQL. Nothing was written.", ExitCodes.USAGE);
 		}
 		catch (RuntimeException ex) {
+			String setting = SettingProblem.explain(ex);
+			if (setting != null) {
+				throw new NotStarted("keyshift: " + setting + ". Fix it and rerun the same command; nothing was"
+						+ " changed.", ExitCodes.USAGE);
+			}
 			if (embeddedDatabaseInUse(ex)) {
 				RunLock.Holder holder = RunLock.h2Holder(datasourceUrl(springArgs));
 				if (existing != null && existing.readOnly()) {

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.keyshift.claim.ClaimSettings;
+import io.keyshift.store.NotificationStore;
 import io.keyshift.token.DeliveryKey;
 import io.keyshift.token.InvalidDeliveryKeyException;
 
@@ -14,6 +15,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,9 +101,36 @@ public final class ServeCli implements CliCommand {
 			context.err().println("keyshift: " + problem + ". Nothing was started.");
 			return new Served(null, ExitCodes.USAGE, 0);
 		}
+		String otherKey = otherKeyWarning(new NotificationStore(spring.getBean(JdbcTemplate.class)).awaitingClaimByRun(), key.id());
+		if (otherKey != null) {
+			context.err().println(otherKey);
+		}
 		int actual = ((WebServerApplicationContext) spring).getWebServer().getPort();
 		context.out().println("keyshift: serve: claim pages on port " + actual + " (GET /health for the proxy);"
 				+ " SIGTERM or Ctrl-C stops it");
 		return new Served(spring, ExitCodes.OK, actual);
+	}
+
+	/**
+	 * A warning when links wait for their claim under a delivery key other than {@code keyId} (by the
+	 * key ids their runs recorded): their claims would fail until serve has that key. Null when none
+	 * does, or only rows of the previous release (no key id) wait.
+	 */
+	static String otherKeyWarning(List<NotificationStore.RunPending> waiting, String keyId) {
+		List<String> others = new ArrayList<>();
+		long count = 0;
+		for (NotificationStore.RunPending run : waiting) {
+			if (run.deliveryKeyId() != null && !run.deliveryKeyId().equals(keyId)) {
+				others.add("run " + run.runId() + " (" + String.format("%,d", run.pending()) + ", sealed with key id "
+						+ run.deliveryKeyId() + ")");
+				count += run.pending();
+			}
+		}
+		if (others.isEmpty()) {
+			return null;
+		}
+		return "keyshift: warning: this delivery key (id " + keyId + ") does not open " + (count == 1
+				? "1 link" : String.format("%,d links", count)) + " waiting for their claim: " + String.join(", ", others)
+				+ ". Their claims fail (nothing is used up) until serve runs with the key migrate sealed them with.";
 	}
 }

@@ -27,6 +27,17 @@ public record KeyshiftProperties(@DefaultValue("1000") int chunkSize, @DefaultVa
 				"apache-httpclient", "java-http-client", "axios", "node-fetch", "undici", "postman" }) List<String> automationClients,
 		Double maxRate, String pauseFile) {
 
+	public KeyshiftProperties {
+		if (chunkSize < 1 || chunkSize > 100_000) {
+			throw new IllegalArgumentException("keyshift.chunk-size (KEYSHIFT_CHUNK_SIZE) takes 1 to 100000 users per"
+					+ " transaction, not " + chunkSize);
+		}
+		if (threads < 0 || threads > 256) {
+			throw new IllegalArgumentException("keyshift.threads (KEYSHIFT_THREADS) takes 1 to 256, or 0 for one per"
+					+ " core, not " + threads);
+		}
+	}
+
 	/** The smallest limit of {@code maxRate} other than 0: one user every 100 s (smaller ones wait days between chunks). */
 	public static final double MIN_RATE = 0.01;
 

@@ -222,8 +222,8 @@ public class DeliveryCommand {
 		if (settings.connections() > 1 && store.embeddedH2()) {
 			// H2 keeps whole transactions on disk after a kill only with one writer (see H2Commits)
 			senders = 1;
-			out.println("keyshift: deliver: embedded H2 sends over one connection (keyshift.mail.connections applies"
-					+ " on PostgreSQL), so that a killed delivery leaves only whole marks behind");
+			log.info("deliver: embedded H2 sends over one connection (keyshift.mail.connections applies on"
+					+ " PostgreSQL), so that a killed delivery leaves only whole marks behind");
 		}
 		databaseConnections.accept(senders + 2);
 		Deliverer deliverer = deliverer(new DeliveryCipher(deliveryKey, new SecureRandom()), new SmtpMailer(sender),
@@ -234,9 +234,10 @@ public class DeliveryCommand {
 		Set<Long> otherKey = runsItDoesNotOpen(deliverer, keyId, runs);
 		Set<Long> allRuns = new HashSet<>(runs.stream().map(RunPending::runId).toList());
 		if (!otherKey.isEmpty() && otherKey.equals(allRuns)) {
-			err.println("keyshift: the delivery key (id " + keyId + ") opens none of the pending notifications: "
-					+ describe(runs) + ". Give deliver the key migrate sealed them with. Nothing was sent or"
-					+ " changed.");
+			err.println("keyshift: the delivery key (id " + keyId + ") opens none of the "
+					+ (retryUndeliverable ? "pending or undeliverable" : "pending") + " notifications: "
+					+ describe(runs, retryUndeliverable) + ". Give deliver the key migrate sealed them with. Nothing"
+					+ " was sent or changed.");
 			return USAGE;
 		}
 		if (reissues) {
@@ -250,7 +251,7 @@ public class DeliveryCommand {
 		}
 		if (!otherKey.isEmpty()) {
 			err.println("keyshift: the delivery key (id " + keyId + ") does not open the notifications of "
-					+ describe(runs.stream().filter(r -> otherKey.contains(r.runId())).toList())
+					+ describe(runs.stream().filter(r -> otherKey.contains(r.runId())).toList(), retryUndeliverable)
 					+ ": they are left alone; deliver them with the key that run was given.");
 		}
 		if (now) {
@@ -454,10 +455,12 @@ public class DeliveryCommand {
 	}
 
 	/** {@code run 2 (5 pending, sealed with key id 3f2a9c0d1e2b4a5c)}, for each run and key. */
-	private static String describe(List<RunPending> runs) {
+	/** The runs and their notifications to send: pending ones, and with --retry-undeliverable the undeliverable ones too. */
+	private static String describe(List<RunPending> runs, boolean withUndeliverable) {
 		List<String> parts = new ArrayList<>();
 		for (RunPending run : runs) {
-			parts.add("run " + run.runId() + " (" + String.format("%,d", run.pending()) + " pending, "
+			parts.add("run " + run.runId() + " (" + String.format("%,d", run.pending())
+					+ (withUndeliverable ? " pending or undeliverable, " : " pending, ")
 					+ (run.deliveryKeyId() == null ? "sealed before key ids were recorded, under another key"
 							: "sealed with key id " + run.deliveryKeyId())
 					+ ")");

@@ -260,6 +260,20 @@ public class NotificationStore {
 	}
 
 	/**
+	 * The claim links waiting for their claim (SENT, payload kept), per run and delivery key id, in run
+	 * order: {@code keyshift serve} says at start when its key opens none of them.
+	 */
+	public List<RunPending> awaitingClaimByRun() {
+		return jdbc.query("""
+				select run_id, delivery_key_id, count(*)
+				from token_notification
+				where status = 'SENT' and payload is not null
+				group by run_id, delivery_key_id
+				order by run_id, coalesce(delivery_key_id, '')
+				""", (rs, row) -> new RunPending(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+	}
+
+	/**
 	 * Up to {@code limit} pending notifications of run {@code runId} that still hold a payload and
 	 * record no delivery key id (rows of the previous release), due or not, in id order: a sample to
 	 * check the delivery key against before anything is sent.

@@ -89,7 +89,10 @@ public final class DeliveryKey {
 	}
 
 	static DeliveryKey load(Path file, Opener opener) {
-		return load(file, HOW_TO_MAKE.replace("FILE", file.getFileName().toString()), opener);
+		// the path as given: the advice, followed as printed, makes the file this command reads
+		String shown = file.toString().matches("[A-Za-z0-9_./@%+=:,-]+") ? file.toString()
+				: "'" + file.toString().replace("'", "'\\''") + "'";
+		return load(file, HOW_TO_MAKE.replace("FILE", shown), opener);
 	}
 
 	private static DeliveryKey load(Path file, String advice, Opener opener) {

@@ -234,7 +234,8 @@ class DeliveryCommandIT {
 			// a key that opens neither: refused, nothing changed (the 550s stay on record)
 			assertThat(retryUndeliverable(db, other)).isEqualTo(DeliveryCommand.USAGE);
 			assertThat(err()).contains("keyshift: the delivery key (id " + other.id() + ") opens none of the pending"
-					+ " notifications").contains("Nothing was sent or changed.");
+					+ " or undeliverable notifications: run 1 (1 pending or undeliverable, sealed with key id ")
+				.contains("Nothing was sent or changed.");
 			assertThat(db.jdbc().queryForList("select * from token_notification order by id")).isEqualTo(before);
 			assertThat(greenMail.getReceivedMessages()).isEmpty();
 
