@@ -252,7 +252,12 @@ public final class Cli {
 						+ "). Nothing was changed; wait for it to finish, or stop it (SIGTERM) and rerun its command.",
 						ExitCodes.USAGE);
 			}
-			if (MemoryShortage.explain(ex) != null) {
+			String server = webServerProblem(ex);
+			if (server != null) {
+				throw new NotStarted("keyshift: " + server, server.contains("already in use") ? ExitCodes.USAGE
+						: ExitCodes.FAILED);
+			}
+			if (MemoryShortage.heapRanOut(ex)) {
 				// not the database's fault: blaming it would send the operator the wrong way
 				throw new NotStarted("keyshift: cannot start: the Java heap ran out of memory (the heap limit is "
 						+ Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB): give it more (KEYSHIFT_HEAP=1g"
@@ -401,5 +406,29 @@ public final class Cli {
 		}
 		String message = root.getMessage();
 		return message == null ? root.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+	}
+
+	/**
+	 * The line for a web server (keyshift serve) that could not start: its port taken, an address it
+	 * cannot bind; null when {@code failure} is something else.
+	 */
+	static String webServerProblem(Throwable failure) {
+		for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+			if (t instanceof org.springframework.boot.web.server.PortInUseException taken) {
+				return "cannot start: port " + taken.getPort() + " is already in use (--port, server.port): stop what"
+						+ " listens there or choose another port. Nothing was started.";
+			}
+		}
+		for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+			if (t instanceof org.springframework.boot.web.server.WebServerException) {
+				Throwable root = t;
+				while (root.getCause() != null && root.getCause() != root) {
+					root = root.getCause();
+				}
+				return "cannot start: the web server could not start: " + String.valueOf(root.getMessage()).strip()
+						+ " (server.address, --port). Nothing was started.";
+			}
+		}
+		return null;
 	}
 }

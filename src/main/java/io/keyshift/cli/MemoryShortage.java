@@ -67,6 +67,21 @@ final class MemoryShortage {
 		return explain(all, Runtime.getRuntime().maxMemory());
 	}
 
+	/** Whether {@code failure} (with its causes) is the heap running out for sure: an OutOfMemoryError or H2's own "Out of memory". */
+	static boolean heapRanOut(Throwable failure) {
+		for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+			if (t instanceof OutOfMemoryError || (t instanceof SQLException sql && sql.getErrorCode() == H2_OUT_OF_MEMORY)) {
+				return true;
+			}
+			for (Throwable suppressed : t.getSuppressed()) {
+				if (suppressed instanceof OutOfMemoryError) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
 	private static boolean isH2(SQLException sql) {
 		return sql.getClass().getName().startsWith("org.h2.");
 	}

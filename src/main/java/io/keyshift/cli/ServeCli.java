@@ -101,9 +101,15 @@ public final class ServeCli implements CliCommand {
 			context.err().println("keyshift: " + problem + ". Nothing was started.");
 			return new Served(null, ExitCodes.USAGE, 0);
 		}
-		String otherKey = otherKeyWarning(new NotificationStore(spring.getBean(JdbcTemplate.class)).awaitingClaimByRun(), key.id());
-		if (otherKey != null) {
-			context.err().println(otherKey);
+		try {
+			String otherKey = otherKeyWarning(
+					new NotificationStore(spring.getBean(JdbcTemplate.class)).awaitingClaimByRun(), key.id());
+			if (otherKey != null) {
+				context.err().println(otherKey);
+			}
+		}
+		catch (org.springframework.dao.DataAccessException ex) {
+			// only a warning: the pages serve on, and each claim reads the database again
 		}
 		int actual = ((WebServerApplicationContext) spring).getWebServer().getPort();
 		context.out().println("keyshift: serve: claim pages on port " + actual + " (GET /health for the proxy);"

@@ -41,6 +41,10 @@ final class VerifyCli implements CliCommand {
 		catch (OutOfMemoryError ex) {
 			return outOfHeap(context);
 		}
+		catch (UsageException ex) {
+			// a wrong option is the command line's to tell (exit 2), not a failure of the database
+			throw ex;
+		}
 		catch (RuntimeException ex) {
 			// on H2 a query that runs out of heap comes back as H2's "Out of memory" error
 			if (MemoryShortage.explain(ex) != null) {

@@ -49,6 +49,10 @@ public record KeyshiftProperties(@DefaultValue("1000") int chunkSize, @DefaultVa
 		if (maxRate == null || maxRate == 0) {
 			return null;
 		}
+		if (!Double.isFinite(maxRate)) {
+			return "keyshift.max-rate (KEYSHIFT_MAX_RATE, --max-rate) takes a number of users per second, 0 (no limit)"
+					+ " or more, not " + maxRate;
+		}
 		String given = java.math.BigDecimal.valueOf(maxRate).stripTrailingZeros().toPlainString();
 		if (maxRate < 0 || maxRate > 100_000_000) {
 			return "keyshift.max-rate (KEYSHIFT_MAX_RATE, --max-rate) takes a number of users per second, 0 (no limit)"

@@ -90,8 +90,8 @@ public final class DeliveryKey {
 
 	static DeliveryKey load(Path file, Opener opener) {
 		// the path as given: the advice, followed as printed, makes the file this command reads
-		String shown = file.toString().matches("[A-Za-z0-9_./@%+=:,-]+") ? file.toString()
-				: "'" + file.toString().replace("'", "'\\''") + "'";
+		String path = file.toString().startsWith("-") || file.toString().startsWith("=") ? "./" + file : file.toString();
+		String shown = path.matches("[A-Za-z0-9_./@%+=:,-]+") ? path : "'" + path.replace("'", "'\\''") + "'";
 		return load(file, HOW_TO_MAKE.replace("FILE", shown), opener);
 	}
 

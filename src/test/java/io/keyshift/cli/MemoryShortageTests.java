@@ -57,4 +57,15 @@ class MemoryShortageTests {
 		assertThat(MemoryShortage.explain(new org.springframework.dao.DataAccessResourceFailureException("refused",
 				new SQLException("connection refused", "08001", 0)))).isNull();
 	}
+
+	@Test
+	void onlyACertainShortageIsTheHeapRunningOutAtStart() {
+		assertThat(MemoryShortage.heapRanOut(new IllegalStateException("start", new OutOfMemoryError("Java heap space"))))
+			.isTrue();
+		assertThat(MemoryShortage.heapRanOut(new IllegalStateException("start",
+				DbException.get(ErrorCode.OUT_OF_MEMORY).getSQLException()))).isTrue();
+		// H2 closed after some fatal error: perhaps memory, perhaps a full disk; not said for sure
+		assertThat(MemoryShortage.heapRanOut(new IllegalStateException("start",
+				DbException.get(ErrorCode.DATABASE_IS_CLOSED).getSQLException()))).isFalse();
+	}
 }

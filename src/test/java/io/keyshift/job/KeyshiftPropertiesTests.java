@@ -34,4 +34,10 @@ class KeyshiftPropertiesTests {
 		assertThat(withMaxRate(-5.0).maxRateProblem()).endsWith("0 (no limit) or more, not -5");
 		assertThat(withMaxRate(2e8).maxRateProblem()).endsWith("0 (no limit) or more, not 200000000");
 	}
+
+	@Test
+	void notANumberAndInfinityAreRefusedNotThrown() {
+		assertThat(withMaxRate(Double.NaN).maxRateProblem()).endsWith("0 (no limit) or more, not NaN");
+		assertThat(withMaxRate(Double.POSITIVE_INFINITY).maxRateProblem()).endsWith("0 (no limit) or more, not Infinity");
+	}
 }

@@ -198,4 +198,12 @@ class DeliveryKeyTests {
 		new SecureRandom().nextBytes(bytes);
 		return bytes;
 	}
+
+	@Test
+	void theAdviceForAMissingFileMakesTheFileThatWasGivenEvenWhenItsNameLooksLikeAnOption() {
+		assertThatThrownBy(() -> DeliveryKey.load(Path.of("-new.key")))
+			.hasMessageContaining("openssl rand -base64 32 > ./-new.key; chmod 600 ./-new.key");
+		assertThatThrownBy(() -> DeliveryKey.load(Path.of("/no/such dir/it's.key")))
+			.hasMessageContaining("openssl rand -base64 32 > '/no/such dir/it'\\''s.key'; chmod 600 '/no/such dir/it'\\''s.key'");
+	}
 }
