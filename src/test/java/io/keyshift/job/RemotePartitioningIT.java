@@ -148,6 +148,11 @@ class RemotePartitioningIT {
 		TestDatabase db = database(TestDatabase.Kind.POSTGRES);
 		ChildRun first = worker(db);
 		ChildRun second = worker(db);
+		// both listening before the first request: a worker whose JVM starts late may find the run done
+		for (ChildRun worker : List.of(first, second)) {
+			assertThat(worker.await(l -> l.contains("takes partitions from queue " + queue), STEP)).as(worker.output())
+				.isTrue();
+		}
 		ChildRun manager = manager(db);
 		assertThat(manager.exitCode(STEP)).as(manager.output()).isZero();
 		assertThat(manager.output()).contains("completed");
