@@ -421,11 +421,7 @@ public final class Cli {
 		}
 		for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
 			if (t instanceof org.springframework.boot.web.server.WebServerException) {
-				Throwable root = t;
-				while (root.getCause() != null && root.getCause() != root) {
-					root = root.getCause();
-				}
-				return "cannot start: the web server could not start: " + String.valueOf(root.getMessage()).strip()
+				return "cannot start: the web server could not start: " + rootMessage(t)
 						+ " (server.address, --port). Nothing was started.";
 			}
 		}

@@ -155,7 +155,7 @@ public class MigrationLauncher {
 				});
 				recoverStaleExecutions(out);
 				// H2 only: a kill must not leave half a chunk on disk (with one writer, see migrateExecutor)
-				try (H2Commits.Handle durable = H2Commits.writeEachAtOnce(new JdbcTemplate(dataSource))) {
+				try (H2Commits.Handle durable = H2Commits.writeEachAtOnce(new JdbcTemplate(dataSource), dialect)) {
 					return run(command, export, lock, out, err);
 				}
 			}

@@ -27,11 +27,7 @@ final class SettingProblem {
 		if (bind == null) {
 			return null;
 		}
-		Throwable root = bind;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		String reason = String.valueOf(root.getMessage()).strip();
+		String reason = Cli.rootMessage(bind);
 		ConfigurationProperty property = bind.getProperty();
 		if (property == null) {
 			// a whole group failed its own check (a record's constructor): its message names the setting

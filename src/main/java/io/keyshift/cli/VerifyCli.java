@@ -50,7 +50,7 @@ final class VerifyCli implements CliCommand {
 			if (MemoryShortage.explain(ex) != null) {
 				return outOfHeap(context);
 			}
-			context.err().println("keyshift: verify could not finish: " + rootMessage(ex)
+			context.err().println("keyshift: verify could not finish: " + Cli.rootMessage(ex)
 					+ ". It changed nothing; run it again once the database is reachable.");
 			return ExitCodes.FAILED;
 		}
@@ -64,14 +64,6 @@ final class VerifyCli implements CliCommand {
 				+ "): give it more (KEYSHIFT_HEAP=2g bin/keyshift verify ..., or java -Xmx2g -jar keyshift.jar"
 				+ " verify ...). Nothing was checked or changed.");
 		return ExitCodes.USAGE;
-	}
-
-	private static String rootMessage(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return String.valueOf(root.getMessage()).strip();
 	}
 
 	private int verify(CommandContext context) {

@@ -39,7 +39,12 @@ public final class H2Commits {
 	 * at the end of the next run. A user who may not change it (not an admin) gets H2's usual delay.
 	 */
 	public static Handle writeEachAtOnce(JdbcTemplate jdbc) {
-		if (Dialect.of(jdbc) != Dialect.H2) {
+		return writeEachAtOnce(jdbc, Dialect.of(jdbc));
+	}
+
+	/** As {@link #writeEachAtOnce(JdbcTemplate)}, for a caller that knows the database's dialect already. */
+	public static Handle writeEachAtOnce(JdbcTemplate jdbc, Dialect dialect) {
+		if (dialect != Dialect.H2) {
 			return () -> {
 			};
 		}
